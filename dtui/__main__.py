@@ -1,0 +1,5 @@
+"""``python -m dtui``."""
+
+from dtui.cli import main
+
+raise SystemExit(main())

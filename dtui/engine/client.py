@@ -1,0 +1,296 @@
+"""The engine client: one httpx AsyncClient, version negotiation, one request path.
+
+Every call in the engine layer goes through :meth:`EngineClient._request` or
+:meth:`EngineClient._stream`, which add the ``/v1.NN`` prefix and turn every failure into
+an :class:`~dtui.engine.errors.EngineError` carrying the daemon's own message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from dtui.engine.endpoint import Endpoint
+from dtui.engine.errors import EngineError, EngineUnreachable, error_for_status
+from dtui.engine.models import EngineInfo, EngineVersion, ImageSummary, Ping
+
+CLIENT_MAX_API = (1, 47)
+MIN_API = (1, 40)
+CONNECT_TIMEOUT = 5.0
+REQUEST_TIMEOUT = 30.0
+_MISSING: Any = object()
+
+ParamValue = str | int | float | bool | Mapping[str, Any] | None
+
+
+class UnsupportedVersion(EngineError):
+    """The engine (or DOCKER_API_VERSION) speaks an API older than dtui supports."""
+
+    title = "Unsupported engine"
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    """Parse ``"1.41"`` into ``(1, 41)``.
+
+    Raises:
+        ValueError: If the text is not ``MAJOR.MINOR``.
+    """
+    major, minor = text.strip().lstrip("v").split(".", 1)
+    return int(major), int(minor)
+
+
+def format_version(version: tuple[int, int]) -> str:
+    """Format ``(1, 41)`` as ``"1.41"``."""
+    return f"{version[0]}.{version[1]}"
+
+
+def quote_path(value: str) -> str:
+    """Percent-encode one path argument (a container id or name)."""
+    return quote(value, safe="")
+
+
+def encode_params(params: Mapping[str, ParamValue]) -> dict[str, str]:
+    """Encode query parameters the way the engine expects.
+
+    Booleans become ``1``/``0``, mappings (filters) become JSON, ``None`` is dropped.
+    """
+    encoded: dict[str, str] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            encoded[key] = "1" if value else "0"
+        elif isinstance(value, Mapping):
+            encoded[key] = json.dumps(value, separators=(",", ":"))
+        else:
+            encoded[key] = str(value)
+    return encoded
+
+
+def error_message(response: httpx.Response) -> str:
+    """Extract the daemon's message from an error response (JSON or text/plain)."""
+    body = response.content.decode("utf-8", errors="replace").strip()
+    if not body:
+        return f"HTTP {response.status_code} {response.reason_phrase}".strip()
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return str(data["message"]).strip()
+    return body
+
+
+class EngineClient:
+    """An async client for one Docker engine.
+
+    Args:
+        endpoint: Where the engine lives.
+        api_version: Pin the API version (as ``DOCKER_API_VERSION`` does); negotiate if None.
+        timeout: Read timeout in seconds for ordinary requests.
+        transport: Use this transport instead of the endpoint's (tests pass fakes).
+
+    Attributes:
+        endpoint: The engine address.
+        api_version: The API version in use, known after :meth:`connect`.
+    """
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        api_version: str | None = None,
+        timeout: float = REQUEST_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        from dtui.engine.containers import Containers
+
+        self.endpoint = endpoint
+        self._pinned_version = api_version
+        self.api_version: str | None = None
+        self._timeout = httpx.Timeout(timeout, connect=CONNECT_TIMEOUT)
+        self._http = httpx.AsyncClient(
+            transport=transport or endpoint.make_transport(),
+            base_url=endpoint.base_url,
+            timeout=self._timeout,
+        )
+        self.containers = Containers(self)
+
+    @classmethod
+    def from_env(cls, endpoint: Endpoint, environ: Mapping[str, str] | None = None) -> EngineClient:
+        """Build a client honouring ``DOCKER_API_VERSION`` from the environment."""
+        env = os.environ if environ is None else environ
+        return cls(endpoint, api_version=env.get("DOCKER_API_VERSION") or None)
+
+    async def __aenter__(self) -> EngineClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close every connection of this client."""
+        await self._http.aclose()
+
+    async def connect(self) -> str:
+        """Negotiate the API version with the daemon.
+
+        Returns:
+            The API version now used for every request.
+
+        Raises:
+            EngineUnreachable: When the daemon does not answer.
+            UnsupportedVersion: When the version is below 1.40.
+        """
+        if self._pinned_version:
+            version = parse_version(self._pinned_version)
+            source = "DOCKER_API_VERSION"
+        else:
+            ping = await self.ping()
+            daemon = parse_version(ping.api_version) if ping.api_version else MIN_API
+            version = min(CLIENT_MAX_API, daemon)
+            source = "the engine"
+        if version < MIN_API:
+            raise UnsupportedVersion(
+                f"API version {format_version(version)} (from {source}) is too old: "
+                f"dtui needs {format_version(MIN_API)} or newer (Docker 19.03+)"
+            )
+        self.api_version = format_version(version)
+        return self.api_version
+
+    async def ping(self) -> Ping:
+        """``HEAD /_ping`` (GET when HEAD is not allowed), unversioned."""
+        response = await self._send("HEAD", "/_ping", versioned=False, raise_status=False)
+        if response.status_code in {404, 405}:
+            response = await self._send("GET", "/_ping", versioned=False, raise_status=False)
+        if response.status_code >= 400:
+            raise error_for_status(response.status_code, error_message(response))
+        return Ping.from_headers(response.headers)
+
+    async def version(self) -> EngineVersion:
+        """``GET /version``."""
+        return EngineVersion.from_api(await self._json("GET", "/version"))
+
+    async def info(self) -> EngineInfo:
+        """``GET /info``."""
+        return EngineInfo.from_api(await self._json("GET", "/info"))
+
+    async def images(self, *, all: bool = False) -> list[ImageSummary]:
+        """``GET /images/json``: local images."""
+        data = await self._json("GET", "/images/json", params={"all": all or None})
+        return [ImageSummary.from_api(item) for item in data or []]
+
+    def _path(self, path: str, versioned: bool) -> str:
+        if versioned and self.api_version:
+            return f"/v{self.api_version}{path}"
+        return path
+
+    def _unreachable(self, error: Exception) -> EngineUnreachable:
+        if isinstance(error, httpx.TimeoutException):
+            reason = "timed out"
+        else:
+            reason = str(error) or type(error).__name__
+            if "No such file" in reason:
+                reason = "no such socket"
+            elif "Connection refused" in reason:
+                reason = "connection refused"
+        return EngineUnreachable(f"cannot reach the Docker engine at {self.endpoint.host}: {reason}")
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, ParamValue] | None = None,
+        json_body: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = _MISSING,
+        versioned: bool = True,
+        raise_status: bool = True,
+    ) -> httpx.Response:
+        request_timeout = self._timeout if timeout is _MISSING else httpx.Timeout(timeout, connect=CONNECT_TIMEOUT)
+        try:
+            response = await self._http.request(
+                method,
+                self._path(path, versioned),
+                params=encode_params(params or {}),
+                json=json_body,
+                content=content,
+                headers=headers,
+                timeout=request_timeout,
+            )
+        except (httpx.TransportError, OSError) as error:
+            raise self._unreachable(error) from error
+        if raise_status and response.status_code >= 300:
+            raise error_for_status(response.status_code, error_message(response))
+        return response
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send one request; every non-2xx answer raises the matching EngineError.
+
+        Args:
+            method: HTTP method.
+            path: Unversioned API path, arguments already percent-encoded.
+            **kwargs: ``params``, ``json_body``, ``content``, ``headers``, ``timeout``.
+        """
+        return await self._send(method, path, **kwargs)
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send one request and decode its JSON body (None for an empty body)."""
+        response = await self._request(method, path, **kwargs)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as error:
+            raise EngineError(f"the engine sent invalid JSON for {path}", response.status_code) from error
+
+    @asynccontextmanager
+    async def _stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, ParamValue] | None = None,
+        content: bytes | AsyncIterator[bytes] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[httpx.Response]:
+        """Open a streaming response: connect timeout, no read timeout.
+
+        The context is entered once the response headers arrived; error statuses raise
+        before the body is consumed. Closing the context closes the connection.
+        """
+        request = self._http.build_request(
+            method,
+            self._path(path, True),
+            params=encode_params(params or {}),
+            content=content,
+            headers=headers,
+            timeout=httpx.Timeout(None, connect=CONNECT_TIMEOUT),
+        )
+        try:
+            response = await self._http.send(request, stream=True)
+        except (httpx.TransportError, OSError) as error:
+            raise self._unreachable(error) from error
+        try:
+            if response.status_code >= 300:
+                await response.aread()
+                raise error_for_status(response.status_code, error_message(response))
+            yield response
+        finally:
+            await response.aclose()
+
+    async def _iter_bytes(self, response: httpx.Response) -> AsyncIterator[bytes]:
+        """Raw body chunks of a stream; a dropped link becomes EngineUnreachable."""
+        try:
+            async for chunk in response.aiter_raw():
+                yield chunk
+        except (httpx.TransportError, OSError) as error:
+            raise self._unreachable(error) from error

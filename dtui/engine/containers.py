@@ -1,0 +1,238 @@
+"""Container calls of the Engine API.
+
+Reached as ``client.containers``. Every path argument is percent-encoded; every failure is
+an :class:`~dtui.engine.errors.EngineError` with the daemon's message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import IO, TYPE_CHECKING, Any
+
+from dtui.engine.models import (
+    Change,
+    ContainerDetail,
+    ContainerSummary,
+    CreatedContainer,
+    Event,
+    ProcessTable,
+)
+from dtui.engine.spec import ContainerSpec
+from dtui.engine.stats import StatsSample
+from dtui.engine.streams import LogLine, iter_json_lines, iter_log_lines
+
+if TYPE_CHECKING:
+    from dtui.engine.client import EngineClient
+
+Filters = Mapping[str, Sequence[str]]
+STOP_GRACE = 10
+
+
+def _when(value: datetime | float | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return f"{value.timestamp():.9f}"
+    return str(value)
+
+
+class Containers:
+    """The ``/containers`` family of calls for one client."""
+
+    def __init__(self, client: EngineClient) -> None:
+        self._client = client
+
+    def _path(self, container: str, action: str = "") -> str:
+        from dtui.engine.client import quote_path
+
+        suffix = f"/{action}" if action else ""
+        return f"/containers/{quote_path(container)}{suffix}"
+
+    async def list(
+        self,
+        *,
+        all: bool = False,
+        limit: int | None = None,
+        size: bool = False,
+        filters: Filters | None = None,
+    ) -> list[ContainerSummary]:
+        """``GET /containers/json``.
+
+        Args:
+            all: Include stopped containers.
+            limit: Only the N most recently created (stopped ones count too).
+            size: Ask for SizeRw/SizeRootFs (slow on big hosts).
+            filters: Engine filters as a map of value lists, e.g. ``{"status": ["exited"]}``.
+        """
+        params: dict[str, Any] = {"all": all or None, "limit": limit, "size": size or None}
+        if filters:
+            params["filters"] = {key: list(values) for key, values in filters.items()}
+        data = await self._client._json("GET", "/containers/json", params=params)
+        return [ContainerSummary.from_api(item) for item in data or []]
+
+    async def inspect(self, container: str, *, size: bool = False) -> ContainerDetail:
+        """``GET /containers/{id}/json``."""
+        data = await self._client._json("GET", self._path(container, "json"), params={"size": size or None})
+        return ContainerDetail.from_api(data)
+
+    async def top(self, container: str, ps_args: str | None = None) -> ProcessTable:
+        """``GET /containers/{id}/top``: 409 when not running, 500 for bad ps_args."""
+        data = await self._client._json("GET", self._path(container, "top"), params={"ps_args": ps_args})
+        return ProcessTable.from_api(data or {})
+
+    async def changes(self, container: str) -> list[Change]:
+        """``GET /containers/{id}/changes``: the engine sends null for no changes."""
+        data = await self._client._json("GET", self._path(container, "changes"))
+        return sorted((Change.from_api(item) for item in data or []), key=lambda c: c.path)
+
+    async def create(self, spec: ContainerSpec, name: str | None = None) -> CreatedContainer:
+        """``POST /containers/create``; ``name`` is sent as given (the daemon validates)."""
+        data = await self._client._json(
+            "POST", "/containers/create", params={"name": name or None}, json_body=spec.to_api()
+        )
+        return CreatedContainer.from_api(data or {})
+
+    async def start(self, container: str) -> None:
+        """``POST /containers/{id}/start``: 304 (NotModified) when already running."""
+        await self._client._request("POST", self._path(container, "start"))
+
+    async def stop(self, container: str, timeout: int | None = None) -> None:
+        """``POST /containers/{id}/stop``; the HTTP timeout outlasts the grace period."""
+        grace = STOP_GRACE if timeout is None else timeout
+        await self._client._request(
+            "POST", self._path(container, "stop"), params={"t": timeout}, timeout=grace + 30.0
+        )
+
+    async def restart(self, container: str, timeout: int | None = None) -> None:
+        """``POST /containers/{id}/restart``."""
+        grace = STOP_GRACE if timeout is None else timeout
+        await self._client._request(
+            "POST", self._path(container, "restart"), params={"t": timeout}, timeout=grace + 30.0
+        )
+
+    async def kill(self, container: str, signal: str | int | None = None) -> None:
+        """``POST /containers/{id}/kill``; signal by name (``HUP``, ``SIGHUP``) or number."""
+        await self._client._request("POST", self._path(container, "kill"), params={"signal": signal})
+
+    async def pause(self, container: str) -> None:
+        """``POST /containers/{id}/pause``."""
+        await self._client._request("POST", self._path(container, "pause"))
+
+    async def unpause(self, container: str) -> None:
+        """``POST /containers/{id}/unpause``."""
+        await self._client._request("POST", self._path(container, "unpause"))
+
+    async def rename(self, container: str, new_name: str) -> None:
+        """``POST /containers/{id}/rename?name=``."""
+        await self._client._request("POST", self._path(container, "rename"), params={"name": new_name})
+
+    async def remove(self, container: str, *, force: bool = False, volumes: bool = False) -> None:
+        """``DELETE /containers/{id}``; 409 for a running container without force."""
+        await self._client._request(
+            "DELETE", self._path(container), params={"force": force or None, "v": volumes or None}
+        )
+
+    async def export(self, container: str, sink: IO[bytes], progress: Any = None) -> int:
+        """Stream ``GET /containers/{id}/export`` into ``sink`` chunk by chunk.
+
+        Args:
+            container: Id or name.
+            sink: A binary file object; never holds more than one chunk in memory here.
+            progress: Optional callable receiving the byte count written so far.
+
+        Returns:
+            The number of bytes written.
+        """
+        written = 0
+        async with self._client._stream("GET", self._path(container, "export")) as response:
+            async for chunk in self._client._iter_bytes(response):
+                sink.write(chunk)
+                written += len(chunk)
+                if progress is not None:
+                    progress(written)
+        return written
+
+    async def logs(
+        self,
+        container: str,
+        *,
+        tty: bool,
+        follow: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tail: int | str | None = None,
+        since: datetime | float | str | None = None,
+        until: datetime | float | str | None = None,
+        timestamps: bool = False,
+    ) -> AsyncIterator[LogLine]:
+        """Stream decoded log lines (``GET /containers/{id}/logs``).
+
+        Args:
+            tty: The container's ``Config.Tty``: raw bytes when true, frames otherwise.
+            tail: Last N lines, or ``"all"``.
+            since: Unix seconds (fractions allowed), a datetime, or an engine-accepted string.
+        """
+        params = {
+            "follow": follow or None,
+            "stdout": stdout,
+            "stderr": stderr,
+            "tail": tail,
+            "since": _when(since),
+            "until": _when(until),
+            "timestamps": timestamps or None,
+        }
+        async with self._client._stream("GET", self._path(container, "logs"), params=params) as response:
+            chunks = self._client._iter_bytes(response)
+            async for line in iter_log_lines(chunks, tty=tty, timestamps=timestamps):
+                yield line
+
+    async def stats(self, container: str) -> AsyncIterator[StatsSample]:
+        """Stream stats records (about one a second) as computed samples."""
+        params = {"stream": True}
+        async with self._client._stream("GET", self._path(container, "stats"), params=params) as response:
+            async for record in iter_json_lines(self._client._iter_bytes(response)):
+                yield StatsSample.from_api(record)
+
+    async def stats_raw_once(self, container: str) -> dict[str, Any]:
+        """One one-shot record (``stream=false&one-shot=true``, API 1.41+): no precpu."""
+        data = await self._client._json(
+            "GET", self._path(container, "stats"), params={"stream": False, "one-shot": True}
+        )
+        return dict(data or {})
+
+    async def stats_once(self, container: str, previous: Mapping[str, Any] | None = None) -> tuple[StatsSample, dict[str, Any]]:
+        """One one-shot sample; CPU% comes from differencing with ``previous``.
+
+        Returns:
+            The sample and its raw record, to pass as ``previous`` next time.
+        """
+        raw = await self.stats_raw_once(container)
+        return StatsSample.from_api(raw, dict(previous) if previous else None), raw
+
+    @asynccontextmanager
+    async def open_events(self, filters: Filters | None = None) -> AsyncIterator[AsyncIterator[Event]]:
+        """Subscribe to ``/events``; the context is entered once the headers arrived.
+
+        Use it to subscribe before listing, so nothing created meanwhile is missed::
+
+            async with client.containers.open_events({"type": ["container"]}) as events:
+                rows = await client.containers.list(all=True)
+                async for event in events: ...
+        """
+        params: dict[str, Any] = {}
+        if filters:
+            params["filters"] = {key: list(values) for key, values in filters.items()}
+        async with self._client._stream("GET", "/events", params=params) as response:
+            yield self._events(response)
+
+    async def _events(self, response: Any) -> AsyncIterator[Event]:
+        async for record in iter_json_lines(self._client._iter_bytes(response)):
+            yield Event.from_api(record)
+
+    async def events(self, filters: Filters | None = None) -> AsyncIterator[Event]:
+        """Stream events until the caller stops iterating."""
+        async with self.open_events(filters) as events:
+            async for event in events:
+                yield event

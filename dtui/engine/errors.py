@@ -1,0 +1,92 @@
+"""One error hierarchy for every Engine API failure.
+
+Each error carries the HTTP status (when there was a response) and the daemon's own
+message, so the UI can show exactly what the engine said.
+"""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """Base of every error the engine layer raises.
+
+    Attributes:
+        status: HTTP status code, or None when no response was received.
+        message: The daemon's own message (or a description of the failure).
+    """
+
+    title = "Engine error"
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotModified(EngineError):
+    """304: the container already was in the requested state."""
+
+    title = "Nothing to do"
+
+
+class BadRequest(EngineError):
+    """400: the daemon rejected the parameters."""
+
+    title = "Bad request"
+
+
+class NotFound(EngineError):
+    """404: no such container, image or endpoint."""
+
+    title = "Not found"
+
+
+class Conflict(EngineError):
+    """409: the request conflicts with the object's state."""
+
+    title = "Conflict"
+
+
+class ServerError(EngineError):
+    """5xx: the daemon failed to carry out the request."""
+
+    title = "Engine failure"
+
+
+class EngineUnreachable(EngineError):
+    """No HTTP answer at all: refused, missing socket, timeout, dropped link."""
+
+    title = "Engine unreachable"
+
+
+class StreamError(EngineError):
+    """The daemon reported an error inside an already-started stream (log frame type 3)."""
+
+    title = "Stream error"
+
+
+_BY_STATUS: dict[int, type[EngineError]] = {
+    304: NotModified,
+    400: BadRequest,
+    404: NotFound,
+    409: Conflict,
+}
+
+
+def error_for_status(status: int, message: str) -> EngineError:
+    """Build the error matching an HTTP status.
+
+    Args:
+        status: The HTTP status code of the response.
+        message: The daemon's message (already extracted from JSON or text).
+
+    Returns:
+        An instance of the most specific EngineError subclass.
+    """
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        cls = ServerError if status >= 500 else EngineError
+    return cls(message or f"HTTP {status}", status=status)

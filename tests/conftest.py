@@ -1,0 +1,76 @@
+"""Shared fixtures: a real engine (private dockerd) and dtui clients bound to it.
+
+Integration tests use the ``engine_host`` fixture. Without an engine they skip with the
+reason, unless ``DTUI_REQUIRE_ENGINE=1`` (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import pytest
+
+from dtui.engine.client import EngineClient
+from dtui.engine.endpoint import parse_host
+from tests.support import engine as support
+
+
+def _require_engine() -> bool:
+    return os.environ.get("DTUI_REQUIRE_ENGINE", "") not in {"", "0"}
+
+
+@pytest.fixture(scope="session")
+def engine_host() -> Iterator[str]:
+    """The address of a real engine with the busybox test image imported."""
+    given = os.environ.get("DTUI_TEST_DOCKER_HOST")
+    daemon: support.PrivateDaemon | None = None
+    try:
+        if given:
+            host = given
+            support.wait_for_engine(host, __import__("time").monotonic() + 10)
+        else:
+            daemon = support.start_private_daemon()
+            host = daemon.host
+        support.ensure_test_image(host)
+    except support.EngineUnavailable as error:
+        if _require_engine():
+            pytest.fail(f"DTUI_REQUIRE_ENGINE is set but no engine: {error}")
+        pytest.skip(f"no Docker engine for integration tests: {error}")
+    try:
+        yield host
+    finally:
+        try:
+            support.remove_test_containers(host)
+        finally:
+            if daemon is not None:
+                daemon.stop()
+                support.remove_daemon_dir(daemon)
+
+
+@pytest.fixture
+async def engine(engine_host: str) -> AsyncIterator[EngineClient]:
+    """A connected dtui EngineClient for the real engine."""
+    client = EngineClient(parse_host(engine_host))
+    await client.connect()
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+def make_container(engine_host: str) -> Iterator[Callable[..., str]]:
+    """Factory: create (and by default start) a labelled busybox container; removed after."""
+    made: list[str] = []
+
+    def make(cmd: list[str] | None = None, **kwargs: Any) -> str:
+        container_id = support.run_container(engine_host, cmd, **kwargs)
+        made.append(container_id)
+        return container_id
+
+    yield make
+    with support.sync_client(engine_host) as client:
+        for container_id in made:
+            client.delete(f"/containers/{container_id}", params={"force": "1", "v": "1"})

@@ -1,0 +1,211 @@
+"""A private dockerd for the test suite, and the busybox test image.
+
+Used by the pytest fixtures and by the benchmark harness. Never touches the user's default
+socket: it uses ``DTUI_TEST_DOCKER_HOST`` when given, else starts its own daemon as root.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tarfile
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+TEST_IMAGE = "dtui-test/busybox:latest"
+TEST_LABEL = "dtui.test"
+SESSION_ID = uuid.uuid4().hex[:8]
+
+
+class EngineUnavailable(RuntimeError):
+    """No engine could be found or started."""
+
+
+def _unix_path(host: str) -> str | None:
+    return host[len("unix://"):] if host.startswith("unix://") else None
+
+
+def sync_client(host: str, timeout: float = 60.0) -> httpx.Client:
+    """A plain synchronous httpx client for fixture set-up (not dtui's client)."""
+    path = _unix_path(host)
+    if path:
+        return httpx.Client(transport=httpx.HTTPTransport(uds=path), base_url="http://docker", timeout=timeout)
+    return httpx.Client(base_url=host.replace("tcp://", "http://"), timeout=timeout)
+
+
+def wait_for_engine(host: str, deadline: float) -> None:
+    """Poll ``/_ping`` until it answers or the deadline passes."""
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with sync_client(host, timeout=2.0) as client:
+                if client.get("/_ping").status_code == 200:
+                    return
+        except httpx.HTTPError as error:
+            last = error
+        time.sleep(0.1)
+    raise EngineUnavailable(f"engine at {host} did not answer: {last}")
+
+
+@dataclass
+class PrivateDaemon:
+    """A dockerd with its own socket, data-root, exec-root and pidfile."""
+
+    root: Path
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log_path = self.root / "dockerd.log"
+
+    @property
+    def host(self) -> str:
+        return f"unix://{self.root / 'docker.sock'}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Start dockerd and wait until it answers."""
+        args = [
+            "dockerd",
+            "--host", self.host,
+            "--data-root", str(self.root / "data"),
+            "--exec-root", str(self.root / "exec"),
+            "--pidfile", str(self.root / "docker.pid"),
+        ]
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_for_engine(self.host, time.monotonic() + timeout)
+        except EngineUnavailable as error:
+            self.stop()
+            tail = self.log_path.read_text(errors="replace")[-2000:]
+            raise EngineUnavailable(f"{error}\n--- dockerd log ---\n{tail}") from error
+
+    def stop(self) -> None:
+        """Stop dockerd (TERM, then KILL) and leave its directory for removal."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """Kill dockerd abruptly (a daemon that vanishes)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+def can_start_daemon() -> str | None:
+    """None when a private daemon can be started here, else the reason it cannot."""
+    if os.geteuid() != 0:
+        return "not root: cannot start a private dockerd (set DTUI_TEST_DOCKER_HOST)"
+    if not shutil.which("dockerd"):
+        return "dockerd not installed (apt-get install docker.io) and DTUI_TEST_DOCKER_HOST unset"
+    return None
+
+
+def start_private_daemon() -> PrivateDaemon:
+    """Start a private daemon in a new short temp dir (unix socket paths are limited)."""
+    reason = can_start_daemon()
+    if reason:
+        raise EngineUnavailable(reason)
+    daemon = PrivateDaemon(Path(tempfile.mkdtemp(prefix="dtui-e-", dir="/tmp")))
+    daemon.start()
+    return daemon
+
+
+def remove_daemon_dir(daemon: PrivateDaemon) -> None:
+    """Remove a stopped daemon's directory (best effort: overlay mounts may linger)."""
+    subprocess.run(["umount", "-R", str(daemon.root / "data")], capture_output=True, check=False)
+    shutil.rmtree(daemon.root, ignore_errors=True)
+
+
+def busybox_rootfs_tar() -> bytes:
+    """A tar of /bin/busybox plus a symlink per applet (sh, sleep, yes, ...)."""
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    applets = subprocess.run([busybox, "--list"], capture_output=True, text=True, check=True).stdout.split()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name in ("bin", "tmp", "etc", "root"):
+            info = tarfile.TarInfo(name)
+            info.type, info.mode = tarfile.DIRTYPE, 0o1777 if name == "tmp" else 0o755
+            tar.addfile(info)
+        tar.add(busybox, arcname="bin/busybox")
+        for applet in applets:
+            if applet == "busybox":
+                continue
+            link = tarfile.TarInfo(f"bin/{applet}")
+            link.type, link.linkname = tarfile.SYMTYPE, "busybox"
+            tar.addfile(link)
+    return buffer.getvalue()
+
+
+def ensure_test_image(host: str) -> str:
+    """Import the busybox test image once (``POST /images/create?fromSrc=-``)."""
+    with sync_client(host, timeout=120.0) as client:
+        if client.get(f"/images/{TEST_IMAGE}/json").status_code == 200:
+            return TEST_IMAGE
+        repo, tag = TEST_IMAGE.rsplit(":", 1)
+        response = client.post(
+            "/images/create",
+            params={"fromSrc": "-", "repo": repo, "tag": tag, "changes": 'CMD ["sh"]'},
+            content=busybox_rootfs_tar(),
+            headers={"Content-Type": "application/x-tar"},
+        )
+        response.raise_for_status()
+        if client.get(f"/images/{TEST_IMAGE}/json").status_code != 200:
+            raise EngineUnavailable(f"importing {TEST_IMAGE} failed: {response.text[-500:]}")
+    return TEST_IMAGE
+
+
+def test_labels(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Labels every test container carries (so cleanup removes only ours)."""
+    return {TEST_LABEL: SESSION_ID, **(extra or {})}
+
+
+def run_container(
+    host: str,
+    cmd: list[str] | None = None,
+    *,
+    name: str | None = None,
+    start: bool = True,
+    labels: dict[str, str] | None = None,
+    **config: Any,
+) -> str:
+    """Create (and start) a labelled test container; returns its id."""
+    body: dict[str, Any] = {"Image": TEST_IMAGE, "Labels": test_labels(labels), **config}
+    if cmd is not None:
+        body["Cmd"] = cmd
+    with sync_client(host) as client:
+        params = {"name": name} if name else {}
+        response = client.post("/containers/create", params=params, json=body)
+        response.raise_for_status()
+        container_id: str = response.json()["Id"]
+        if start:
+            client.post(f"/containers/{container_id}/start").raise_for_status()
+    return container_id
+
+
+def remove_test_containers(host: str, session_only: bool = True) -> int:
+    """Force-remove the containers labelled by this test session; returns the count."""
+    label = f"{TEST_LABEL}={SESSION_ID}" if session_only else TEST_LABEL
+    with sync_client(host) as client:
+        listed = client.get("/containers/json", params={"all": "1", "filters": f'{{"label":["{label}"]}}'})
+        listed.raise_for_status()
+        for item in listed.json():
+            client.delete(f"/containers/{item['Id']}", params={"force": "1", "v": "1"})
+        return len(listed.json())
