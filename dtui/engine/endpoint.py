@@ -51,6 +51,13 @@ class Endpoint:
         hostname = self.address.rsplit(":", 1)[0].strip("[]")
         return hostname not in {"localhost", "127.0.0.1", "::1"} and not hostname.startswith("127.")
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Security warnings the UI keeps visible in the status line."""
+        if self.is_remote_plaintext:
+            return ("no TLS: anyone who can reach this port is root on this host",)
+        return ()
+
     def make_transport(self, *, retries: int = 0) -> httpx.AsyncBaseTransport:
         """Build a fresh transport for this endpoint."""
         if self.kind == "unix":

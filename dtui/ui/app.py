@@ -26,7 +26,7 @@ class DtuiApp(App[int]):
         client: An already-built client (tests pass one bound to a fake transport).
     """
 
-    CSS_PATH = "dtui.tcss"
+    CSS_PATH = ["dtui.tcss", "logs.tcss", "detail.tcss"]
     TITLE = "dtui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
