@@ -1,0 +1,83 @@
+"""The config file: defaults, clear errors naming file and line, keymap checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dtui.config import Config, Defaults, check_keymap, default_path, load_config, render_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def test_default_location_follows_xdg(tmp_path: Path) -> None:
+    assert default_path({"XDG_CONFIG_HOME": str(tmp_path)}) == tmp_path / "dtui" / "config.toml"
+    assert default_path({"HOME": "/home/u"}) == Path("/home/u/.config/dtui/config.toml")
+
+
+def test_missing_default_file_is_silent(tmp_path: Path) -> None:
+    config = load_config(environ={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert config == Config()
+
+
+def test_missing_explicit_file_is_reported(tmp_path: Path) -> None:
+    config = load_config(tmp_path / "nope.toml")
+    assert config.problems == (f"{tmp_path / 'nope.toml'}: no such file; using defaults",)
+
+
+def test_full_file(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+theme = "nord"
+[keys]
+"main.stop" = "X"
+[confirm]
+remove = false
+[defaults]
+sort = "created"
+show_all = true
+log_buffer = 5000
+stats_interval = 2
+""")
+    config = load_config(path)
+    assert config.problems == ()
+    assert config.theme == "nord" and config.keys == {"main.stop": "X"}
+    assert config.confirms("remove") is False and config.confirms("stop") is True
+    assert config.defaults == Defaults(sort="created", show_all=True, log_buffer=5000, stats_interval=2.0)
+
+
+def test_malformed_file_names_its_line_and_keeps_defaults(tmp_path: Path) -> None:
+    path = write(tmp_path, 'theme = "nord"\n[keys]\n"main.stop" = \n')
+    config = load_config(path)
+    assert config.defaults == Defaults() and config.theme is None
+    assert len(config.problems) == 1
+    assert str(path) in config.problems[0] and "line 3" in config.problems[0]
+
+
+def test_bad_values_are_reported_with_line_and_rest_applies(tmp_path: Path) -> None:
+    path = write(tmp_path, '[defaults]\nsort = "size"\nlog_tail = 50\nbogus = 1\n[confirm]\nremove = "no"\n')
+    config = load_config(path)
+    assert config.defaults.log_tail == 50 and config.defaults.sort == "name"
+    assert config.problems == (
+        f"{path}:2: [defaults] sort must be one of name, state, created, cpu, memory",
+        f"{path}:4: [defaults] unknown setting 'bogus'",
+        f"{path}:6: [confirm] remove: expected one of stop, restart, kill, remove, pause, scale_down = true/false",
+    )
+
+
+def test_keymap_unknown_id_and_collision() -> None:
+    scopes = {"main": [("app.quit", "q"), ("main.stop", "x"), ("main.start", "s")]}
+    keymap, problems = check_keymap({"main.stop": "s", "main.nope": "z", "main.start": "S"}, scopes)
+    assert keymap == {"main.stop": "s", "main.start": "S"}
+    assert problems == ["[keys] unknown binding id 'main.nope'"]
+    keymap, problems = check_keymap({"main.stop": "q"}, scopes)
+    assert keymap == {}
+    assert problems == ["[keys] main.stop = 'q' collides with app.quit on main"]
+
+
+def test_print_config_round_trips(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[keys]\n"main.stop" = "X"\n[defaults]\nps_args = "aux"\n'))
+    again = load_config(write(tmp_path, render_config(config)))
+    assert again.keys == config.keys and again.defaults == config.defaults and again.problems == ()
