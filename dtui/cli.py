@@ -10,9 +10,11 @@ from collections.abc import Sequence
 
 from dtui import __version__
 from dtui.engine.client import EngineClient
-from dtui.engine.endpoint import Endpoint, EndpointError, resolve_host
+from dtui.engine.endpoint import Endpoint, resolve_host
 from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.engine.models import EngineVersion
+from dtui.engine.ssh import split_ssh_options
+from dtui.engine.tls import TlsFlags
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,14 +22,46 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dtui",
         description="A keyboard-driven terminal UI for Docker.",
-        epilog="The engine address comes from --host, then DOCKER_HOST, then "
-        "unix:///var/run/docker.sock. DOCKER_API_VERSION pins the API version.",
+        epilog="The engine comes from --context, then --host, then DOCKER_HOST, then "
+        "DOCKER_CONTEXT, then currentContext in $DOCKER_CONFIG/config.json, then "
+        "unix:///var/run/docker.sock. DOCKER_TLS_VERIFY and DOCKER_CERT_PATH work as for docker. "
+        "DOCKER_API_VERSION pins the API version.",
     )
-    parser.add_argument("-H", "--host", help="engine address: unix:///path or tcp://host:port")
+    parser.add_argument(
+        "-H", "--host", help="engine address: unix:///path, tcp://host:port or ssh://[user@]host[:port][/socket]"
+    )
+    parser.add_argument("--context", help="use this Docker context (see `docker context ls`)")
+    _add_connection_arguments(parser)
     parser.add_argument("--read-only", action="store_true", help="disable every action that changes anything")
     parser.add_argument("-a", "--all", action="store_true", help="start with stopped containers shown")
     parser.add_argument("--version", action="version", version=f"dtui {__version__}")
     return parser
+
+
+def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
+    tls = parser.add_argument_group("TLS (tcp:// engines)")
+    tls.add_argument("--tls", action="store_true", help="use TLS (without checking the engine: warns)")
+    tls.add_argument("--tlsverify", action="store_true", help="use TLS and check the engine's certificate")
+    tls.add_argument("--tlscacert", metavar="FILE", help="CA certificate (default: $DOCKER_CERT_PATH/ca.pem)")
+    tls.add_argument("--tlscert", metavar="FILE", help="client certificate (default: $DOCKER_CERT_PATH/cert.pem)")
+    tls.add_argument("--tlskey", metavar="FILE", help="client key (default: $DOCKER_CERT_PATH/key.pem)")
+    parser.add_argument(
+        "--ssh-opt",
+        metavar="OPT",
+        action="append",
+        default=[],
+        help='extra ssh arguments for ssh:// engines, repeatable: "-F /path/config" or Key=Value',
+    )
+
+
+def resolve_endpoint(args: argparse.Namespace) -> Endpoint:
+    """The endpoint named by the parsed arguments and the environment."""
+    return resolve_host(
+        args.host,
+        context=args.context,
+        tls_flags=TlsFlags(args.tls, args.tlsverify, args.tlscacert, args.tlscert, args.tlskey),
+        ssh_options=split_ssh_options(args.ssh_opt),
+    )
 
 
 async def probe(endpoint: Endpoint) -> tuple[str, EngineVersion]:
@@ -46,13 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dtui`` command; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        endpoint = resolve_host(args.host)
-    except EndpointError as error:
+        endpoint = resolve_endpoint(args)
+    except ValueError as error:  # EndpointError, or SshAddressError from --ssh-opt
         return _fail(str(error))
     try:
         api_version, engine_version = asyncio.run(probe(endpoint))
     except EngineUnreachable as error:
-        hint = "is dockerd running there? Point dtui elsewhere with --host or DOCKER_HOST."
+        hint = "is dockerd running there? Point dtui elsewhere with --host, --context or DOCKER_HOST."
         return _fail(f"{error}\n  {hint}")
     except EngineError as error:
         return _fail(f"{error.title}: {error.message}")
