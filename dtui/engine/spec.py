@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dtui.engine.models import ContainerDetail
 
 NAME_RULE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 _PORT_RULE = re.compile(
@@ -12,8 +15,29 @@ _PORT_RULE = re.compile(
 )
 
 
+RESTART_POLICIES = ("no", "always", "unless-stopped", "on-failure")
+
+
 class SpecError(ValueError):
     """A field of the container spec is malformed."""
+
+
+def parse_restart_policy(text: str) -> dict[str, Any]:
+    """Turn ``no``, ``always``, ``unless-stopped`` or ``on-failure[:N]`` into HostConfig's form.
+
+    Raises:
+        SpecError: For an unknown policy, or a retry count that is not a number >= 0 or
+            is given to a policy other than ``on-failure``.
+    """
+    name, colon, retries = text.strip().partition(":")
+    if name not in RESTART_POLICIES:
+        raise SpecError(f"unknown restart policy {text!r} (use {', '.join(RESTART_POLICIES)}[:N])")
+    policy: dict[str, Any] = {"Name": name}
+    if colon:
+        if name != "on-failure" or not retries.isdigit():
+            raise SpecError(f"bad restart policy {text!r}: only on-failure takes a retry count N >= 0")
+        policy["MaximumRetryCount"] = int(retries)
+    return policy
 
 
 def valid_name(name: str) -> bool:
@@ -59,9 +83,13 @@ class ContainerSpec:
     """Everything the create form can set.
 
     Attributes:
+        ports: Published ports, as ``docker run -p``: each is bound on the host, on the
+            given host port or, when it has none, on one the engine picks.
         volumes: Container paths for anonymous volumes (``/data``).
         binds: ``/host:/ctr[:ro]`` or ``name:/ctr`` strings, passed as HostConfig.Binds.
-        restart_policy: ``no``, ``always``, ``unless-stopped`` or ``on-failure[:N]``.
+        restart_policy: ``no``, ``always``, ``unless-stopped`` or ``on-failure[:N]``
+            (checked at construction: SpecError).
+        nano_cpus: CPU cap in billionths of a CPU (``500_000_000`` = half a CPU); 0 = none.
     """
 
     image: str
@@ -75,6 +103,45 @@ class ContainerSpec:
     restart_policy: str = ""
     tty: bool = False
     nano_cpus: int = 0
+
+    def __post_init__(self) -> None:
+        if self.restart_policy:
+            parse_restart_policy(self.restart_policy)
+        if self.nano_cpus < 0:
+            raise SpecError("nano_cpus must not be negative")
+
+    @classmethod
+    def from_detail(cls, detail: ContainerDetail) -> ContainerSpec:
+        """The spec that would recreate an inspected container (what "duplicate" copies).
+
+        Copies image, cmd, env, labels, working dir, binds, anonymous volumes (those not
+        covered by a bind), port bindings, restart policy, tty and CPU cap. The name is
+        not part of a spec.
+        """
+        ports = tuple(
+            PortSpec(int(number), protocol or "tcp", host_port, host_ip)
+            for key, bindings in sorted(detail.port_bindings.items())
+            for number, _, protocol in [key.partition("/")]
+            if number.isdigit()
+            for host_ip, host_port in bindings
+        )
+        bind_targets = {bind.split(":")[1] for bind in detail.binds if bind.count(":") >= 1}
+        policy = detail.restart_policy
+        if policy == "on-failure" and detail.restart_max_retries:
+            policy = f"on-failure:{detail.restart_max_retries}"
+        return cls(
+            image=detail.image,
+            cmd=detail.cmd,
+            env=detail.env,
+            labels=dict(detail.labels),
+            working_dir=detail.working_dir,
+            ports=ports,
+            binds=detail.binds,
+            volumes=tuple(path for path in detail.volumes if path not in bind_targets),
+            restart_policy=policy if policy in RESTART_POLICIES or policy.startswith("on-failure:") else "",
+            tty=detail.tty,
+            nano_cpus=detail.nano_cpus,
+        )
 
     def to_api(self) -> dict[str, Any]:
         """The JSON body of ``POST /containers/create``."""
@@ -98,16 +165,11 @@ class ContainerSpec:
             host["Binds"] = list(self.binds)
         bindings: dict[str, list[dict[str, str]]] = {}
         for port in self.ports:
-            if port.host_port or port.host_ip:
-                bindings.setdefault(port.key, []).append({"HostIp": port.host_ip, "HostPort": port.host_port})
+            bindings.setdefault(port.key, []).append({"HostIp": port.host_ip, "HostPort": port.host_port})
         if bindings:
             host["PortBindings"] = bindings
         if self.restart_policy:
-            name, _, retries = self.restart_policy.partition(":")
-            policy: dict[str, Any] = {"Name": name}
-            if retries:
-                policy["MaximumRetryCount"] = int(retries)
-            host["RestartPolicy"] = policy
+            host["RestartPolicy"] = parse_restart_policy(self.restart_policy)
         if self.nano_cpus:
             host["NanoCpus"] = self.nano_cpus
         return host

@@ -1,0 +1,412 @@
+"""The create form: a new container, or a duplicate of an existing one.
+
+Push :class:`CreateScreen` (``c``) or :meth:`CreateScreen.duplicate` (``C``); the result is
+the created container's id, or None when cancelled. Engine errors are shown under the
+form with everything typed kept. When the create succeeds but the start right after it
+fails (a busy host port answers 500 on start, not on create), the daemon's text is shown
+and the user chooses to remove that container or keep it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from dtui.engine.errors import EngineError
+from dtui.engine.models import ContainerDetail, ContainerSummary
+from dtui.engine.spec import RESTART_POLICIES, ContainerSpec
+from dtui.ui.create_form import FieldError, FormValues, build_spec, check_name, displayable, values_from_spec
+from dtui.ui.safe_text import safe_line, safe_plain
+from dtui.ui.screens.choice import ChoiceScreen
+
+if TYPE_CHECKING:
+    from dtui.engine.client import EngineClient
+
+MAX_IMAGES = 500
+"""Local image tags offered in the picker (bounded: hosts can hold thousands)."""
+
+
+@dataclass
+class ImagesListed(Message):
+    """The local image tags arrived."""
+
+    tags: list[str]
+
+
+@dataclass
+class SourceInspected(Message):
+    """The container to duplicate was inspected."""
+
+    detail: ContainerDetail
+
+
+@dataclass
+class CreateFailed(Message):
+    """The engine refused the create (nothing was created)."""
+
+    error: EngineError
+    context: str
+
+
+@dataclass
+class StartFailed(Message):
+    """The container was created but did not start (a busy host port, typically)."""
+
+    container_id: str
+    error: EngineError
+
+
+@dataclass
+class ContainerCreated(Message):
+    """Created (and started when asked)."""
+
+    container_id: str
+    warnings: tuple[str, ...]
+
+
+@dataclass
+class FailedContainerRemoved(Message):
+    """The container that failed to start was removed (error None) or could not be."""
+
+    container_id: str
+    error: EngineError | None
+
+
+class CreateScreen(ModalScreen[str | None]):
+    """The create form.
+
+    Args:
+        prefill: Values to start from; fields the form does not show (tty, CPU cap) are
+            carried over from it into the new container.
+        name: The name to pre-fill.
+        source: A container to duplicate: inspected on mount, then the form is pre-filled.
+    """
+
+    CSS_PATH = "../forms.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Create", priority=True, id="create.submit"),
+        Binding("escape", "cancel", "Cancel", id="create.cancel"),
+    ]
+
+    def __init__(
+        self,
+        prefill: ContainerSpec | None = None,
+        name: str = "",
+        *,
+        source: ContainerSummary | None = None,
+    ) -> None:
+        super().__init__()
+        self._base = prefill
+        self._values, self._stripped = displayable(values_from_spec(prefill, name) if prefill else FormValues(name=name))
+        self._source = source
+        self._busy = False
+        self._start_error = ""
+
+    @classmethod
+    def from_detail(cls, detail: ContainerDetail) -> CreateScreen:
+        """A form pre-filled from an inspected container, named ``<name>-copy``."""
+        return cls(ContainerSpec.from_detail(detail), duplicate_name(detail.name))
+
+    @classmethod
+    def duplicate(cls, container: ContainerSummary) -> CreateScreen:
+        """A form that inspects ``container`` and pre-fills itself from it (``C``)."""
+        return cls(source=container)
+
+    @property
+    def client(self) -> EngineClient:
+        """The app's engine client."""
+        return self.app.client  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        values = self._values
+        title = "Create container"
+        if self._source is not None:
+            title = "Duplicate " + safe_plain(self._source.name, max_length=40)
+        with Vertical(id="create-panel", classes="panel"):
+            yield Static(Text(title, style="bold"), id="create-title", classes="panel-title")
+            with VerticalScroll(id="create-form"):
+                yield from self._field("Image", Input(values.image, placeholder="repo:tag", id="image", compact=True))
+                yield from self._field(
+                    "Local", Select[str]([], prompt="pick a local image", id="image-picker", compact=True)
+                )
+                yield from self._field("Name", Input(values.name, placeholder="(engine picks)", id="name", compact=True))
+                yield Static("", id="name-error", classes="field-error")
+                yield from self._field("Command", Input(values.command, placeholder="(image default)", id="command", compact=True))
+                yield from self._field("Env", self._lines_area(values.env, "env"))
+                yield from self._field("Labels", self._lines_area(values.labels, "labels"))
+                yield from self._field("Workdir", Input(values.working_dir, id="working-dir", compact=True))
+                yield from self._field(
+                    "Ports", Input(values.ports, placeholder="9001:80/tcp 127.0.0.1:9002:80", id="ports", compact=True)
+                )
+                yield from self._field(
+                    "Volumes", Input(values.volumes, placeholder="/host:/ctr:ro name:/data /anon", id="volumes", compact=True)
+                )
+                yield from self._field("Restart", self._restart_select(values.restart_policy))
+                yield Checkbox("Start after create", values.start, id="start")
+            yield Static("", id="create-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Create", variant="primary", id="create-submit", compact=True)
+                yield Button("Cancel", id="create-cancel", compact=True)
+        yield Footer()
+
+    @staticmethod
+    def _field(label: str, widget: Input | TextArea | Select[str]) -> ComposeResult:
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            yield widget
+
+    @staticmethod
+    def _lines_area(text: str, field_id: str) -> TextArea:
+        return TextArea(text, id=field_id, soft_wrap=False, compact=True, placeholder="KEY=VALUE, one per line")
+
+    @staticmethod
+    def _restart_select(current: str) -> Select[str]:
+        policies = list(RESTART_POLICIES)
+        if current and current not in policies:
+            policies.append(current)
+        return Select[str](
+            [(policy, policy) for policy in policies], value=current or "no", allow_blank=False, id="restart", compact=True
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#image", Input).focus()
+        self._show_name_problem(self._values.name)
+        self._warn_if_stripped()
+        self.list_images()
+        if self._source is not None:
+            self._set_busy(True, "Reading the container to duplicate…")
+            self.inspect_source(self._source.id)
+
+    # ----- reading the form -------------------------------------------------
+
+    def form_values(self) -> FormValues:
+        """What the fields hold now."""
+        return FormValues(
+            image=self.query_one("#image", Input).value,
+            name=self.query_one("#name", Input).value,
+            command=self.query_one("#command", Input).value,
+            env=self.query_one("#env", TextArea).text,
+            labels=self.query_one("#labels", TextArea).text,
+            working_dir=self.query_one("#working-dir", Input).value,
+            ports=self.query_one("#ports", Input).value,
+            volumes=self.query_one("#volumes", Input).value,
+            restart_policy=str(self.query_one("#restart", Select).value),
+            start=self.query_one("#start", Checkbox).value,
+        )
+
+    def fill(self, values: FormValues) -> None:
+        """Replace every field's content."""
+        for field_id, text in (
+            ("image", values.image),
+            ("name", values.name),
+            ("command", values.command),
+            ("working-dir", values.working_dir),
+            ("ports", values.ports),
+            ("volumes", values.volumes),
+        ):
+            self.query_one(f"#{field_id}", Input).value = text
+        self.query_one("#env", TextArea).text = values.env
+        self.query_one("#labels", TextArea).text = values.labels
+        restart = self.query_one("#restart", Select)
+        if values.restart_policy not in RESTART_POLICIES:
+            restart.set_options([(p, p) for p in (*RESTART_POLICIES, values.restart_policy)])
+        restart.value = values.restart_policy
+        self.query_one("#start", Checkbox).value = values.start
+
+    # ----- inline feedback --------------------------------------------------
+
+    @on(Input.Changed, "#name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        self._show_name_problem(event.value)
+
+    def _show_name_problem(self, name: str) -> None:
+        problem = check_name(name.strip())
+        self.query_one("#name-error", Static).update(Text(problem or ""))
+        self.query_one("#name-error").display = problem is not None
+
+    @on(Select.Changed, "#image-picker")
+    def _image_picked(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.query_one("#image", Input).value = event.value
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def show_error(self, title: str, message: str) -> None:
+        """Show an error under the form (the message is untrusted: sanitized)."""
+        text = Text(f"{title}: ", style="bold")
+        text.append_text(safe_line(message, max_length=600))
+        error = self.query_one("#create-error", Static)
+        error.update(text)
+        error.display = True
+
+    def _clear_error(self) -> None:
+        self.query_one("#create-error", Static).display = False
+
+    def _set_busy(self, busy: bool, note: str = "") -> None:
+        self._busy = busy
+        self.query_one("#create-submit", Button).disabled = busy
+        if note:
+            self.query_one("#create-error", Static).update(Text(note, style="italic"))
+            self.query_one("#create-error").display = True
+
+    # ----- actions ----------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        """Close without creating (workers of this screen end with it)."""
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        """Validate the form and create the container."""
+        if self._busy:
+            return
+        values = self.form_values()
+        try:
+            spec = build_spec(values, self._base)
+        except FieldError as error:
+            self.show_error("Check the form", error.message)
+            self._focus_field(error.field)
+            return
+        self._clear_error()
+        self._set_busy(True, "Creating…")
+        self.create_container(spec, values.name.strip(), values.start)
+
+    def _focus_field(self, field: str) -> None:
+        matches = self.query(f"#{field}")
+        if matches:
+            matches.first().focus()
+
+    @on(Button.Pressed, "#create-submit")
+    def _submit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#create-cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+    # ----- workers ----------------------------------------------------------
+
+    @work(group="create-images", exclusive=True, exit_on_error=False)
+    async def list_images(self) -> None:
+        """Fetch local image tags for the picker (a failure just leaves it empty)."""
+        try:
+            images = await self.client.images()
+        except EngineError:
+            return
+        tags = sorted({tag for image in images for tag in image.repo_tags})[:MAX_IMAGES]
+        self.post_message(ImagesListed(tags))
+
+    @work(group="create-inspect", exclusive=True, exit_on_error=False)
+    async def inspect_source(self, container_id: str) -> None:
+        """Inspect the container to duplicate."""
+        try:
+            detail = await self.client.containers.inspect(container_id)
+        except EngineError as error:
+            self.post_message(CreateFailed(error, "Reading the container to duplicate"))
+            return
+        self.post_message(SourceInspected(detail))
+
+    @work(group="create", exit_on_error=False)
+    async def create_container(self, spec: ContainerSpec, name: str, start: bool) -> None:
+        """Create, then start when asked; report through messages."""
+        try:
+            created = await self.client.containers.create(spec, name or None)
+        except EngineError as error:
+            self.post_message(CreateFailed(error, "Create failed"))
+            return
+        if start:
+            try:
+                await self.client.containers.start(created.id)
+            except EngineError as error:
+                self.post_message(StartFailed(created.id, error))
+                return
+        self.post_message(ContainerCreated(created.id, created.warnings))
+
+    @work(group="create", exit_on_error=False)
+    async def remove_failed(self, container_id: str) -> None:
+        """Remove the container that was created but failed to start."""
+        try:
+            await self.client.containers.remove(container_id, force=True)
+        except EngineError as error:
+            self.post_message(FailedContainerRemoved(container_id, error))
+            return
+        self.post_message(FailedContainerRemoved(container_id, None))
+
+    # ----- worker results ---------------------------------------------------
+
+    def on_images_listed(self, message: ImagesListed) -> None:
+        tags = [safe_plain(tag) for tag in message.tags]
+        self.query_one("#image", Input).suggester = SuggestFromList(tags, case_sensitive=False)
+        self.query_one("#image-picker", Select).set_options([(safe_line(tag), tag) for tag in tags])
+
+    def on_source_inspected(self, message: SourceInspected) -> None:
+        self._base = ContainerSpec.from_detail(message.detail)
+        values, self._stripped = displayable(values_from_spec(self._base, duplicate_name(message.detail.name)))
+        self.fill(values)
+        self._set_busy(False)
+        self._clear_error()
+        self._warn_if_stripped()
+
+    def _warn_if_stripped(self) -> None:
+        if self._stripped:
+            self.app.notify(
+                "Control characters were removed from the copied values.", severity="warning", markup=False
+            )
+
+    def on_create_failed(self, message: CreateFailed) -> None:
+        self._set_busy(False)
+        self.show_error(message.context, message.error.message)
+
+    def on_start_failed(self, message: StartFailed) -> None:
+        self._set_busy(True)
+        self._start_error = message.error.message
+        self.show_error("Created, but start failed", message.error.message)
+        body = Text("The container was created but did not start:\n\n")
+        body.append_text(safe_line(message.error.message, max_length=600))
+        body.append("\n\nRemove it, or keep it (stopped)?")
+        choices = [("Remove it", "remove", "error"), ("Keep it", "keep", "default")]
+        self.app.push_screen(
+            ChoiceScreen("Start failed", body, choices),
+            lambda answer: self._after_start_failure(message.container_id, answer),
+        )
+
+    def _after_start_failure(self, container_id: str, answer: str | None) -> None:
+        if answer == "remove":
+            self.remove_failed(container_id)
+            return
+        self.dismiss(container_id)  # kept (Esc keeps too: the safe answer)
+
+    def on_failed_container_removed(self, message: FailedContainerRemoved) -> None:
+        self._set_busy(False)
+        if message.error is not None:
+            self.show_error("Could not remove the failed container", message.error.message)
+            return
+        note = Text("Start failed: ", style="bold")
+        note.append_text(safe_line(self._start_error, max_length=600))
+        note.append("\nThat container was removed; fix the form and create again.")
+        self.query_one("#create-error", Static).update(note)
+
+    def on_container_created(self, message: ContainerCreated) -> None:
+        self._set_busy(False)
+        for warning in message.warnings:
+            self.app.notify(safe_line(warning, max_length=300), title="Engine warning", severity="warning", markup=False)
+        self.dismiss(message.container_id)
+
+
+def duplicate_name(name: str) -> str:
+    """The name suggested for a duplicate: ``<name>-copy``."""
+    return f"{name}-copy" if name else ""
