@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 
 import pytest
 from rich.color import Color, ColorType
@@ -417,12 +416,13 @@ MEGABYTE_PAYLOADS = {
 @pytest.mark.parametrize(
     "payload", list(MEGABYTE_PAYLOADS.values()), ids=list(MEGABYTE_PAYLOADS)
 )
-def test_megabyte_input_is_fast(payload: str) -> None:
-    start = time.perf_counter()
-    safe_text(payload)
-    strip_controls(payload)
-    safe_line(payload, max_length=80)
-    assert time.perf_counter() - start < 5.0
+def test_megabyte_input_is_handled(payload: str) -> None:
+    """1 MB hostile inputs finish (the regexes are linear) and leave no control character.
+
+    Speed itself is measured by the benchmarks, never asserted here.
+    """
+    for result in (safe_text(payload).plain, strip_controls(payload), safe_line(payload, max_length=80).plain):
+        assert not any(ord(c) < 32 and c not in "\t\n" or 0x7F <= ord(c) <= 0x9F for c in result)
 
 
 def test_megabyte_mixed_payload() -> None:
