@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import quote
@@ -18,7 +18,8 @@ import httpx
 
 from dtui.engine.endpoint import Endpoint
 from dtui.engine.errors import EngineError, EngineUnreachable, error_for_status
-from dtui.engine.models import EngineInfo, EngineVersion, ImageSummary, Ping
+from dtui.engine.models import EngineInfo, EngineVersion, Event, ImageSummary, Ping
+from dtui.engine.streams import iter_json_lines
 
 CLIENT_MAX_API = (1, 47)
 MIN_API = (1, 40)
@@ -27,6 +28,7 @@ REQUEST_TIMEOUT = 30.0
 _MISSING: Any = object()
 
 ParamValue = str | int | float | bool | Mapping[str, Any] | None
+Filters = Mapping[str, Sequence[str]]
 
 
 class UnsupportedVersion(EngineError):
@@ -71,6 +73,13 @@ def encode_params(params: Mapping[str, ParamValue]) -> dict[str, str]:
         else:
             encoded[key] = str(value)
     return encoded
+
+
+def filters_param(filters: Filters | None) -> dict[str, list[str]] | None:
+    """Engine filters as the ``filters`` query value (JSON of value lists); None if empty."""
+    if not filters:
+        return None
+    return {key: [values] if isinstance(values, str) else list(values) for key, values in filters.items()}
 
 
 def error_message(response: httpx.Response) -> str:
@@ -185,6 +194,37 @@ class EngineClient:
         """``GET /images/json``: local images."""
         data = await self._json("GET", "/images/json", params={"all": all or None})
         return [ImageSummary.from_api(item) for item in data or []]
+
+    @asynccontextmanager
+    async def open_events(self, filters: Filters | None = None) -> AsyncIterator[AsyncIterator[Event]]:
+        """Subscribe to ``GET /events``; the context is entered once the headers arrived.
+
+        Subscribe before listing, so nothing created meanwhile is missed::
+
+            async with client.open_events({"type": ["container"]}) as events:
+                rows = await client.containers.list(all=True)
+                async for event in events: ...
+
+        Args:
+            filters: Engine filters, e.g. ``{"type": ["container"], "label": ["a=b"]}``.
+                Unknown keys are silently ignored by the engine here.
+
+        Yields:
+            An async iterator of events; it ends when the engine closes the stream.
+        """
+        params = {"filters": filters_param(filters)}
+        async with self._stream("GET", "/events", params=params) as response:
+            yield self._decode_events(response)
+
+    async def events(self, filters: Filters | None = None) -> AsyncIterator[Event]:
+        """Stream events (see :meth:`open_events`) until the caller stops iterating."""
+        async with self.open_events(filters) as events:
+            async for event in events:
+                yield event
+
+    async def _decode_events(self, response: httpx.Response) -> AsyncIterator[Event]:
+        async for record in iter_json_lines(self._iter_bytes(response)):
+            yield Event.from_api(record)
 
     def _path(self, path: str, versioned: bool) -> str:
         if versioned and self.api_version:

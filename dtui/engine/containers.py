@@ -6,7 +6,7 @@ an :class:`~dtui.engine.errors.EngineError` with the daemon's message.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
@@ -23,10 +23,11 @@ from dtui.engine.spec import ContainerSpec
 from dtui.engine.stats import StatsSample
 from dtui.engine.streams import LogLine, iter_json_lines, iter_log_lines
 
+from dtui.engine.client import Filters, filters_param, quote_path
+
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
 
-Filters = Mapping[str, Sequence[str]]
 STOP_GRACE = 10
 
 
@@ -45,8 +46,6 @@ class Containers:
         self._client = client
 
     def _path(self, container: str, action: str = "") -> str:
-        from dtui.engine.client import quote_path
-
         suffix = f"/{action}" if action else ""
         return f"/containers/{quote_path(container)}{suffix}"
 
@@ -66,9 +65,12 @@ class Containers:
             size: Ask for SizeRw/SizeRootFs (slow on big hosts).
             filters: Engine filters as a map of value lists, e.g. ``{"status": ["exited"]}``.
         """
-        params: dict[str, Any] = {"all": all or None, "limit": limit, "size": size or None}
-        if filters:
-            params["filters"] = {key: list(values) for key, values in filters.items()}
+        params: dict[str, Any] = {
+            "all": all or None,
+            "limit": limit,
+            "size": size or None,
+            "filters": filters_param(filters),
+        }
         data = await self._client._json("GET", "/containers/json", params=params)
         return [ContainerSummary.from_api(item) for item in data or []]
 
@@ -134,7 +136,9 @@ class Containers:
             "DELETE", self._path(container), params={"force": force or None, "v": volumes or None}
         )
 
-    async def export(self, container: str, sink: IO[bytes], progress: Any = None) -> int:
+    async def export(
+        self, container: str, sink: IO[bytes], progress: Callable[[int], object] | None = None
+    ) -> int:
         """Stream ``GET /containers/{id}/export`` into ``sink`` chunk by chunk.
 
         Args:
@@ -213,26 +217,11 @@ class Containers:
 
     @asynccontextmanager
     async def open_events(self, filters: Filters | None = None) -> AsyncIterator[AsyncIterator[Event]]:
-        """Subscribe to ``/events``; the context is entered once the headers arrived.
-
-        Use it to subscribe before listing, so nothing created meanwhile is missed::
-
-            async with client.containers.open_events({"type": ["container"]}) as events:
-                rows = await client.containers.list(all=True)
-                async for event in events: ...
-        """
-        params: dict[str, Any] = {}
-        if filters:
-            params["filters"] = {key: list(values) for key, values in filters.items()}
-        async with self._client._stream("GET", "/events", params=params) as response:
-            yield self._events(response)
-
-    async def _events(self, response: Any) -> AsyncIterator[Event]:
-        async for record in iter_json_lines(self._client._iter_bytes(response)):
-            yield Event.from_api(record)
+        """Same as :meth:`EngineClient.open_events` (events are not only containers')."""
+        async with self._client.open_events(filters) as events:
+            yield events
 
     async def events(self, filters: Filters | None = None) -> AsyncIterator[Event]:
-        """Stream events until the caller stops iterating."""
-        async with self.open_events(filters) as events:
-            async for event in events:
-                yield event
+        """Same as :meth:`EngineClient.events`."""
+        async for event in self._client.events(filters):
+            yield event

@@ -221,6 +221,8 @@ class ContainerDetail:
 
     Attributes:
         raw: The complete inspect document (for the JSON tree view).
+        volumes: Container paths declared as volumes (``Config.Volumes``).
+        nano_cpus: CPU cap in billionths of a CPU; 0 when uncapped.
     """
 
     id: str
@@ -247,6 +249,9 @@ class ContainerDetail:
     exposed_ports: tuple[str, ...]
     networks: Mapping[str, str]
     raw: Mapping[str, Any]
+    volumes: tuple[str, ...] = ()
+    restart_max_retries: int = 0
+    nano_cpus: int = 0
 
     @classmethod
     def from_api(cls, data: Json) -> ContainerDetail:
@@ -283,6 +288,9 @@ class ContainerDetail:
             exposed_ports=tuple(str(p) for p in _map(config.get("ExposedPorts"))),
             networks=MappingProxyType({str(k): _str(_map(v).get("IPAddress")) for k, v in networks.items()}),
             raw=MappingProxyType(dict(data)),
+            volumes=tuple(str(path) for path in _map(config.get("Volumes"))),
+            restart_max_retries=_int(_map(host.get("RestartPolicy")).get("MaximumRetryCount")),
+            nano_cpus=_int(host.get("NanoCpus")),
         )
 
 
