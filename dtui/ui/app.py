@@ -1,11 +1,13 @@
-"""The Textual application: owns the engine client and the global keys."""
+"""The Textual application: owns the engine client, the global keys and the error handler."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from dtui.engine.client import EngineClient
 from dtui.engine.endpoint import Endpoint
@@ -24,6 +26,10 @@ class DtuiApp(App[int]):
         read_only: Refuse every mutating action.
         show_all: Start with stopped containers listed.
         client: An already-built client (tests pass one bound to a fake transport).
+        filters: The engine filter to start with, as typed at the `f` prompt
+            (e.g. ``"label=env=prod status=running"``).
+        stop_timeout: Seconds the engine waits before killing on stop/restart (None: its
+            default, 10).
     """
 
     CSS_PATH = ["dtui.tcss", "logs.tcss", "detail.tcss"]
@@ -41,6 +47,8 @@ class DtuiApp(App[int]):
         read_only: bool = False,
         show_all: bool = False,
         client: EngineClient | None = None,
+        filters: str = "",
+        stop_timeout: int | None = None,
     ) -> None:
         super().__init__()
         self.endpoint = endpoint
@@ -48,6 +56,8 @@ class DtuiApp(App[int]):
         self.engine_version = engine_version
         self.read_only = read_only
         self.show_all = show_all
+        self.initial_filter = filters
+        self.stop_timeout = stop_timeout
 
     def on_mount(self) -> None:
         from dtui.ui.screens.main import MainScreen
@@ -56,6 +66,13 @@ class DtuiApp(App[int]):
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette: Textual's commands plus every action of the current screen."""
+        yield from super().get_system_commands(screen)
+        palette_commands = getattr(screen, "palette_commands", None)
+        if palette_commands is not None:
+            yield from palette_commands()
 
     def show_error(self, error: EngineError, context: str) -> None:
         """The one place engine errors reach the user: a notification with the daemon's text."""

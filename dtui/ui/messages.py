@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
 from dtui.engine.errors import EngineError
-from dtui.engine.models import ContainerSummary
+from dtui.engine.models import ContainerSummary, Event
 
 
 @dataclass
 class ContainersListed(Message):
-    """A container listing arrived."""
+    """A container listing arrived.
+
+    Attributes:
+        containers: The rows the engine answered.
+        host: The engine they come from.
+        complete: True for a full listing (rows not in it are gone); False for a refresh of
+            only ``asked_ids`` (those not in it left the view).
+        asked_ids: The container ids a partial refresh asked for.
+    """
 
     containers: list[ContainerSummary]
+    host: str = ""
+    complete: bool = True
+    asked_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass
+class ListingFailed(Message):
+    """Listing containers failed (``filter_text`` is the engine filter that was used)."""
+
+    error: EngineError
+    filter_text: str
+
+
+@dataclass
+class ContainerEventReceived(Message):
+    """The engine reported a container event."""
+
+    event: Event
+
+
+@dataclass
+class EventsLost(Message):
+    """The event stream ended or failed; the table is no longer live."""
+
+    error: EngineError | None = None
 
 
 @dataclass
@@ -23,3 +56,20 @@ class EngineFailed(Message):
 
     error: EngineError
     context: str
+
+
+@dataclass
+class ActionFinished(Message):
+    """A lifecycle action on one container ended.
+
+    Attributes:
+        key: The table row key of the container.
+        verb: What was done ("stop", "kill", ...), as shown to the user.
+        name: The container's name when the action started.
+        error: The engine's error, or None on success.
+    """
+
+    key: str
+    verb: str
+    name: str
+    error: EngineError | None = None

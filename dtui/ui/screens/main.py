@@ -1,74 +1,620 @@
-"""The main screen: status line, the container table, the footer."""
+"""The main screen: status line, the live container table, the detail pane, the footer.
+
+Data flow: the ``live`` worker subscribes to container events, THEN lists (so nothing
+created in between is missed), then forwards each event. Events are gathered for ~100 ms,
+then the touched containers are listed again by id and merged into the table by key.
+Lifecycle actions run one worker per container (never exclusive), show a pending state on
+the row, and end in one notification per container.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
-from textual.app import ComposeResult
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input
+from textual.worker import Worker, WorkerState
 
-from dtui.engine.errors import EngineError
-from dtui.ui.messages import ContainersListed, EngineFailed
-from dtui.ui.widgets.container_table import ContainerTable
+from dtui.engine.errors import BadRequest, EngineError, EngineUnreachable
+from dtui.engine.models import ContainerSummary
+from dtui.ui.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
+from dtui.ui.messages import (
+    ActionFinished,
+    ContainerEventReceived,
+    ContainersListed,
+    EngineFailed,
+    EventsLost,
+    ListingFailed,
+)
+from dtui.ui.safe_text import safe_line, safe_plain
+from dtui.ui.screens.modals import (
+    ConfirmScreen,
+    FilterPrompt,
+    HelpScreen,
+    RemoveOptions,
+    RemoveScreen,
+    RenamePrompt,
+    SignalPicker,
+)
+from dtui.ui.widgets.container_table import SORT_FIELDS, ContainerTable, row_key, split_row_key
+from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from dtui.engine.client import EngineClient
     from dtui.ui.app import DtuiApp
+
+DEBOUNCE_SECONDS = 0.1
+PANE_FOLLOW_SECONDS = 0.15
+MUTATING_ACTIONS = frozenset({"start", "stop", "restart", "kill", "pause", "rename", "remove"})
+# Events that do not change what a row shows.
+_QUIET_EVENTS = frozenset(
+    {"exec_create", "exec_start", "exec_detach", "exec_die", "attach", "detach", "resize", "top",
+     "copy", "archive-path", "extract-to-dir", "export", "commit", "update"}
+)
+# Palette titles: what each screen action does, in words.
+ACTION_TITLES = {
+    "start": "Start the selected or marked containers",
+    "stop": "Stop the selected or marked containers",
+    "restart": "Restart the selected or marked containers",
+    "kill": "Kill the selected or marked containers with a signal",
+    "pause": "Pause or unpause the selected or marked containers",
+    "rename": "Rename the selected container",
+    "remove": "Remove the selected or marked containers",
+    "mark": "Mark or unmark the selected container",
+    "toggle_all": "Show all containers or only running ones",
+    "sort": "Sort by the next column (name, state, created, CPU, memory)",
+    "reverse_sort": "Reverse the sort order",
+    "quick_filter": "Quick filter by name, image or id",
+    "engine_filter": "Engine filter (status=, label=, ancestor=, name=, publish=, limit=, size=)",
+    "reload": "Re-list the containers",
+    "details": "Show the details of the selected container",
+    "logs": "Show the logs of the selected container",
+    "zoom_pane": "Toggle the detail pane full screen",
+    "help": "Show the keys of this screen",
+}
+
+Call = Callable[["EngineClient", str], Awaitable[None]]
 
 
 class MainScreen(Screen[None]):
     """Where the operator lives: every container, live."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "reload", "Reload", id="main.reload"),
+        Binding("slash", "quick_filter", "Filter", id="main.quick_filter"),
+        Binding("space", "mark", "Mark", id="main.mark"),
+        Binding("s", "start", "Start", id="main.start"),
+        Binding("x", "stop", "Stop", id="main.stop"),
+        Binding("r", "restart", "Restart", id="main.restart", show=False),
+        Binding("K", "kill", "Kill", id="main.kill", show=False),
+        Binding("p", "pause", "Pause", id="main.pause", show=False),
+        Binding("n", "rename", "Rename", id="main.rename", show=False),
+        Binding("D", "remove", "Remove", id="main.remove", show=False),
+        Binding("l", "logs", "Logs", id="main.logs"),
+        Binding("enter", "details", "Details", id="main.details", show=False),
+        Binding("a", "toggle_all", "All", id="main.toggle_all", show=False),
+        Binding("o", "sort", "Sort", id="main.sort", show=False),
+        Binding("O", "reverse_sort", "Reverse sort", id="main.reverse_sort", show=False),
+        Binding("f", "engine_filter", "Engine filter", id="main.engine_filter", show=False),
+        Binding("z", "zoom_pane", "Zoom pane", id="main.zoom_pane", show=False),
+        Binding("escape", "escape", "Back", id="main.escape", show=False),
+        Binding("ctrl+r", "reload", "Reload", id="main.reload", show=False),
+        Binding("question_mark", "help", "Help", id="main.help"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._dirty_ids: set[str] = set()
+        self._gone_keys: set[str] = set()
+        self._flush_timer: Timer | None = None
+        self._refresh_worker: Worker[None] | None = None
+        self._pane_timer: Timer | None = None
+        self.engine_filter = EngineFilter()
+        self._good_filter = EngineFilter()
 
     @property
     def dtui(self) -> DtuiApp:
         """The app, typed."""
         return self.app  # type: ignore[return-value]
 
+    @property
+    def table(self) -> ContainerTable:
+        """The container table."""
+        return self.query_one(ContainerTable)
+
+    @property
+    def host(self) -> str:
+        """The engine address rows are keyed by."""
+        return self.dtui.endpoint.host
+
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         yield ContainerTable(id="containers")
+        yield DetailPane(id="detail")
+        yield Input(placeholder="quick filter: name, image or id (Esc clears)", id="quick-filter")
         yield Footer()
 
     def on_mount(self) -> None:
         status = self.query_one(StatusBar)
-        status.host = self.dtui.endpoint.host
+        status.host = self.host
         version = self.dtui.engine_version
         status.engine = version.version if version else ""
         status.api_version = self.dtui.client.api_version or ""
-        self.load_containers()
+        status.show_all = self.dtui.show_all
+        status.warnings = tuple(self.dtui.endpoint.warnings)
+        status.sort_label = self.table.sort_label
+        status.read_only = self.dtui.read_only
+        try:
+            self.engine_filter = self._good_filter = parse_engine_filter(self.dtui.initial_filter)
+        except FilterSyntaxError as error:
+            self.notify(safe_plain(str(error)), title="Engine filter", severity="error", markup=False)
+        self._apply_filter_view()
+        self.table.focus()
+        self.live()
 
-    def action_reload(self) -> None:
-        """Re-list the containers."""
-        self.load_containers()
+    # -- listing and events ------------------------------------------------------------
 
-    @work(exclusive=True, group="list", exit_on_error=False)
-    async def load_containers(self) -> None:
-        """List containers from the engine (latest request wins)."""
+    def _list_args(self, engine_filter: EngineFilter) -> dict[str, object]:
+        return {
+            "all": self.dtui.show_all,
+            "limit": engine_filter.limit,
+            "size": engine_filter.size,
+            "filters": engine_filter.filters or None,
+        }
+
+    @work(exclusive=True, group="live", exit_on_error=False)
+    async def live(self) -> None:
+        """Subscribe to container events, list, then forward events until the stream ends.
+
+        Exclusive: a re-list (filter change, `a`, ctrl+r) replaces the running subscription.
+        """
         client = self.dtui.client
+        engine_filter = self.engine_filter
+        event_filters = {"type": ["container"], **{"label": engine_filter.filters.get("label", [])}}
+        event_filters = {key: values for key, values in event_filters.items() if values}
         try:
             if client.api_version is None:
                 await client.connect()
-            containers = await client.containers.list(all=self.dtui.show_all)
+            async with client.containers.open_events(event_filters) as events:
+                try:
+                    listing = await client.containers.list(**self._list_args(engine_filter))  # type: ignore[arg-type]
+                except EngineError as error:
+                    self.post_message(ListingFailed(error, engine_filter.text))
+                    return
+                self.post_message(ContainersListed(listing, self.host))
+                async for event in events:
+                    self.post_message(ContainerEventReceived(event))
         except EngineError as error:
-            self.post_message(EngineFailed(error, "listing containers"))
+            self.post_message(EventsLost(error))
             return
-        self.post_message(ContainersListed(containers))
+        self.post_message(EventsLost(None))
+
+    @work(group="refresh", exit_on_error=False)
+    async def refresh_rows(self, container_ids: frozenset[str]) -> None:
+        """List again the containers events touched (all of them when the filter needs it)."""
+        engine_filter = self.engine_filter
+        args = self._list_args(engine_filter)
+        full = engine_filter.limit is not None or "id" in engine_filter.filters
+        if not full:
+            args["filters"] = {**engine_filter.filters, "id": sorted(container_ids)}
+        try:
+            listing = await self.dtui.client.containers.list(**args)  # type: ignore[arg-type]
+        except EngineError as error:
+            self.post_message(EngineFailed(error, "refreshing containers"))
+            return
+        asked = frozenset() if full else container_ids
+        self.post_message(ContainersListed(listing, self.host, complete=full, asked_ids=asked))
 
     def on_containers_listed(self, message: ContainersListed) -> None:
-        self.query_one(ContainerTable).show(message.containers)
+        if message.complete:
+            self.table.replace(message.host, message.containers)
+        else:
+            self.table.merge(message.host, message.containers, message.asked_ids)
+        self._good_filter = self.engine_filter
         status = self.query_one(StatusBar)
         status.api_version = self.dtui.client.api_version or ""
-        status.running = sum(1 for c in message.containers if c.is_running)
-        status.total = len(message.containers)
         status.connected = True
+        self._update_counts()
+        if self._dirty_ids or self._gone_keys:
+            self._schedule_flush()
+
+    def on_listing_failed(self, message: ListingFailed) -> None:
+        if isinstance(message.error, BadRequest) and self.engine_filter != self._good_filter:
+            self.dtui.show_error(message.error, f"engine filter {message.filter_text!r}")
+            self.engine_filter = self._good_filter
+            self._apply_filter_view()
+            self.live()
+            return
+        self.query_one(StatusBar).connected = False
+        self.dtui.show_error(message.error, "listing containers")
+
+    def on_container_event_received(self, message: ContainerEventReceived) -> None:
+        event = message.event
+        if event.type not in {"", "container"} or not event.actor_id:
+            return
+        action = event.base_action
+        if action in _QUIET_EVENTS:
+            return
+        if action == "destroy":
+            self._dirty_ids.discard(event.actor_id)
+            self._gone_keys.add(row_key(self.host, event.actor_id))
+        else:
+            self._dirty_ids.add(event.actor_id)
+        self._schedule_flush()
+
+    def on_events_lost(self, message: EventsLost) -> None:
+        self.query_one(StatusBar).connected = False
+        if message.error is not None:
+            self.dtui.show_error(message.error, "watching container events")
 
     def on_engine_failed(self, message: EngineFailed) -> None:
-        self.query_one(StatusBar).connected = False
+        if isinstance(message.error, EngineUnreachable):
+            self.query_one(StatusBar).connected = False
         self.dtui.show_error(message.error, message.context)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker crashed on something that is not an engine error: say so, stay usable."""
+        if event.state != WorkerState.ERROR:
+            return
+        if event.worker.group == "live":
+            self.query_one(StatusBar).connected = False
+        error = event.worker.error
+        self.notify(
+            safe_plain(f"{event.worker.name} failed: {type(error).__name__}: {error}", max_length=300),
+            title="Internal error", severity="error", markup=False,
+        )
+
+    def _schedule_flush(self) -> None:
+        if self._flush_timer is None:
+            self._flush_timer = self.set_timer(DEBOUNCE_SECONDS, self._flush)
+
+    def _flush(self) -> None:
+        """Apply removals, and re-list the touched containers (one refresh at a time)."""
+        self._flush_timer = None
+        if self._gone_keys:
+            gone, self._gone_keys = self._gone_keys, set()
+            self.table.discard(gone)
+            self._update_counts()
+        if not self._dirty_ids:
+            return
+        if self._refresh_worker is not None and self._refresh_worker.is_running:
+            self._schedule_flush()
+            return
+        dirty, self._dirty_ids = frozenset(self._dirty_ids), set()
+        self._refresh_worker = self.refresh_rows(dirty)
+
+    def _update_counts(self) -> None:
+        containers = self.table.containers.values()
+        status = self.query_one(StatusBar)
+        status.running = sum(1 for c in containers if c.is_running)
+        status.total = len(containers)
+        status.marked = len(self.table.marks)
+
+    # -- view keys ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide and refuse mutating keys in read-only mode; Esc only when it has a use."""
+        if action in MUTATING_ACTIONS and self.dtui.read_only:
+            return False
+        if action == "escape":
+            return self._escape_target() is not None
+        return True
+
+    def action_reload(self) -> None:
+        """Re-subscribe and re-list."""
+        self.live()
+
+    def action_toggle_all(self) -> None:
+        """Show all containers, or only running ones."""
+        self.dtui.show_all = not self.dtui.show_all
+        self.query_one(StatusBar).show_all = self.dtui.show_all
+        self.live()
+
+    def action_sort(self) -> None:
+        """Sort by the next field."""
+        table = self.table
+        field = SORT_FIELDS[(SORT_FIELDS.index(table.sort_field) + 1) % len(SORT_FIELDS)]
+        table.set_sort(field, False)
+        self.query_one(StatusBar).sort_label = table.sort_label
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the order."""
+        self.table.set_sort(self.table.sort_field, not self.table.sort_reverse)
+        self.query_one(StatusBar).sort_label = self.table.sort_label
+
+    def action_mark(self) -> None:
+        """Mark or unmark the row under the cursor, then move down."""
+        table = self.table
+        key = table.cursor_key
+        if key is None:
+            return
+        table.toggle_mark(key)
+        table.action_cursor_down()
+        self._update_counts()
+
+    def action_quick_filter(self) -> None:
+        """Open the quick filter box."""
+        box = self.query_one("#quick-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#quick-filter")
+    def _quick_filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_quick_filter(event.value)
+        self.query_one(StatusBar).quick_filter = event.value.strip()
+
+    @on(Input.Submitted, "#quick-filter")
+    def _quick_filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.display = False
+        self.table.focus()
+
+    def _clear_quick_filter(self) -> None:
+        box = self.query_one("#quick-filter", Input)
+        box.value = ""
+        box.display = False
+        self.table.set_quick_filter("")
+        self.query_one(StatusBar).quick_filter = ""
+        self.table.focus()
+
+    def _escape_target(self) -> str | None:
+        box = self.query_one("#quick-filter", Input)
+        if box.has_focus or (box.display and box.value):
+            return "quick_filter"
+        if self.has_class("-pane-open"):
+            return "pane"
+        if self.table.marks:
+            return "marks"
+        return None
+
+    def action_escape(self) -> None:
+        """Close the quick filter, else the detail pane, else clear the marks."""
+        target = self._escape_target()
+        if target == "quick_filter":
+            self._clear_quick_filter()
+        elif target == "pane":
+            self.remove_class("-pane-open", "-pane-full")
+            self.table.focus()
+        elif target == "marks":
+            self.table.clear_marks()
+            self._update_counts()
+
+    def action_engine_filter(self) -> None:
+        """Ask for the engine filter, then re-list with it."""
+
+        def chosen(engine_filter: EngineFilter | None) -> None:
+            if engine_filter is None:
+                return
+            self.engine_filter = engine_filter
+            self._apply_filter_view()
+            self.live()
+
+        self.app.push_screen(FilterPrompt(self.engine_filter.text), chosen)
+
+    def _apply_filter_view(self) -> None:
+        self.query_one(StatusBar).engine_filter = self.engine_filter.text
+        self.table.set_show_size(self.engine_filter.size)
+
+    def action_help(self) -> None:
+        """List this screen's keys."""
+        self.app.push_screen(HelpScreen("Containers: keys", list(self._key_rows())))
+
+    def _key_rows(self) -> Iterator[tuple[str, str]]:
+        for binding in self._own_bindings():
+            yield self.app.get_key_display(binding), ACTION_TITLES.get(binding.action, binding.description)
+        yield "Tab", "Move focus between the table and the detail pane"
+        yield "q", "Quit"
+        yield "ctrl+p", "Command palette (every action)"
+
+    def _own_bindings(self) -> Iterator[Binding]:
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action != "escape":
+                if self.check_action(binding.action, ()) is not False:
+                    yield binding
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        """The palette entries of this screen: every action its keys run."""
+        for binding in self._own_bindings():
+            title = ACTION_TITLES.get(binding.action, binding.description)
+            key = self.app.get_key_display(binding)
+            yield SystemCommand(title, f"key: {key}", self._palette_callback(binding.action))
+
+    def _palette_callback(self, action: str) -> Callable[[], Awaitable[object]]:
+        async def run() -> None:
+            await self.run_action(action)
+
+        return run
+
+    # -- detail pane and logs ----------------------------------------------------------
+
+    def _cursor_container(self) -> ContainerSummary | None:
+        key = self.table.cursor_key
+        return self.table.container(key) if key else None
+
+    @on(DataTable.RowSelected, "#containers")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_details()
+
+    def action_details(self) -> None:
+        """Open the detail pane on the selected container."""
+        container = self._cursor_container()
+        if container is None:
+            return
+        self.add_class("-pane-open")
+        self.query_one(DetailPane).show_container(container)
+
+    @on(DataTable.RowHighlighted, "#containers")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if not self.has_class("-pane-open"):
+            return
+        if self._pane_timer is not None:
+            self._pane_timer.stop()
+        self._pane_timer = self.set_timer(PANE_FOLLOW_SECONDS, self._pane_follow)
+
+    def _pane_follow(self) -> None:
+        self._pane_timer = None
+        if self.has_class("-pane-open"):
+            self.action_details()
+
+    def action_zoom_pane(self) -> None:
+        """Toggle the detail pane full screen (opening it if needed)."""
+        if not self.has_class("-pane-open"):
+            self.action_details()
+        self.toggle_class("-pane-full")
+
+    def action_logs(self) -> None:
+        """Open the log screen of the selected container."""
+        from dtui.ui.screens.logs import LogScreen
+
+        container = self._cursor_container()
+        if container is not None:
+            self.app.push_screen(LogScreen(container))
+
+    # -- lifecycle actions -------------------------------------------------------------
+
+    def _targets(self) -> list[tuple[str, ContainerSummary]]:
+        table = self.table
+        found = ((key, table.container(key)) for key in table.selected_keys())
+        return [(key, container) for key, container in found if container is not None]
+
+    @staticmethod
+    def _question(verb: str, targets: list[tuple[str, ContainerSummary]]) -> Text:
+        text = Text(f"{verb.capitalize()} ")
+        if len(targets) == 1:
+            text.append_text(safe_line(targets[0][1].name, max_length=60, style="bold"))
+        else:
+            names = ", ".join(c.name for _, c in targets[:5]) + (", …" if len(targets) > 5 else "")
+            text.append(f"{len(targets)} containers (", style="bold")
+            text.append_text(safe_line(names, max_length=120))
+            text.append(")")
+        text.append("?")
+        return text
+
+    def _confirmed(self, verb: str, targets: list[tuple[str, ContainerSummary]], then: Callable[[], None]) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmScreen(self._question(verb, targets)), answered)
+
+    def _run_on(self, targets: list[tuple[str, ContainerSummary]], verb: str, pending: str, call: Call) -> None:
+        for key, container in targets:
+            self.table.set_pending(key, pending)
+            self._act(key, container.name, verb, call)
+
+    @work(group="actions", exit_on_error=False)
+    async def _act(self, key: str, name: str, verb: str, call: Call) -> None:
+        """Run one action on one container (never exclusive: actions run side by side)."""
+        if self.dtui.read_only:
+            self.post_message(ActionFinished(key, verb, name, EngineError("dtui runs read-only")))
+            return
+        try:
+            await call(self.dtui.client, split_row_key(key)[1])
+        except EngineError as error:
+            self.post_message(ActionFinished(key, verb, name, error))
+            return
+        self.post_message(ActionFinished(key, verb, name))
+
+    def on_action_finished(self, message: ActionFinished) -> None:
+        self.table.set_pending(message.key, None)
+        self._dirty_ids.add(split_row_key(message.key)[1])
+        self._schedule_flush()
+        if message.error is not None:
+            self.dtui.show_error(message.error, f"{message.verb} {message.name}")
+            return
+        self.notify(safe_plain(f"{message.name}: {message.verb} done", max_length=200), markup=False, timeout=3)
+
+    def _start_lifecycle(self, verb: str, pending: str, call: Call, *, confirm: bool) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        if confirm or len(targets) > 1:
+            self._confirmed(verb, targets, lambda: self._run_on(targets, verb, pending, call))
+        else:
+            self._run_on(targets, verb, pending, call)
+
+    def action_start(self) -> None:
+        """Start the selected or marked containers."""
+        self._start_lifecycle("start", "starting", lambda c, i: c.containers.start(i), confirm=False)
+
+    def action_stop(self) -> None:
+        """Stop the selected or marked containers (confirmed)."""
+        timeout = self.dtui.stop_timeout
+        self._start_lifecycle("stop", "stopping", lambda c, i: c.containers.stop(i, timeout), confirm=True)
+
+    def action_restart(self) -> None:
+        """Restart the selected or marked containers (confirmed)."""
+        timeout = self.dtui.stop_timeout
+        self._start_lifecycle(
+            "restart", "restarting", lambda c, i: c.containers.restart(i, timeout), confirm=True
+        )
+
+    def action_pause(self) -> None:
+        """Pause running containers, unpause paused ones."""
+        targets = self._targets()
+        if not targets:
+            return
+
+        def run() -> None:
+            for key, container in targets:
+                if container.state == "paused":
+                    self._run_on([(key, container)], "unpause", "unpausing", lambda c, i: c.containers.unpause(i))
+                else:
+                    self._run_on([(key, container)], "pause", "pausing", lambda c, i: c.containers.pause(i))
+
+        if len(targets) > 1:
+            self._confirmed("pause/unpause", targets, run)
+        else:
+            run()
+
+    def action_kill(self) -> None:
+        """Pick a signal, then send it to the selected or marked containers."""
+        targets = self._targets()
+        if not targets:
+            return
+
+        def picked(signal: str | None) -> None:
+            if signal:
+                self._run_on(targets, f"kill ({signal})", "killing", lambda c, i: c.containers.kill(i, signal))
+
+        self.app.push_screen(SignalPicker(self._question("send a signal to", targets)), picked)
+
+    def action_rename(self) -> None:
+        """Rename the container under the cursor."""
+        key = self.table.cursor_key
+        container = self.table.container(key) if key else None
+        if key is None or container is None:
+            return
+
+        def chosen(new_name: str | None) -> None:
+            if new_name and new_name != container.name:
+                self._run_on(
+                    [(key, container)], f"rename to {new_name}", "renaming",
+                    lambda c, i: c.containers.rename(i, new_name),
+                )
+
+        self.app.push_screen(RenamePrompt(container.name), chosen)
+
+    def action_remove(self) -> None:
+        """Remove the selected or marked containers (confirmed, with options)."""
+        targets = self._targets()
+        if not targets:
+            return
+        any_running = any(c.is_running for _, c in targets)
+
+        def chosen(options: RemoveOptions | None) -> None:
+            if options is None:
+                return
+            self._run_on(
+                targets, "remove", "removing",
+                lambda c, i: c.containers.remove(i, force=options.force, volumes=options.volumes),
+            )
+
+        self.app.push_screen(RemoveScreen(self._question("remove", targets), force=any_running), chosen)

@@ -1,0 +1,273 @@
+"""Small dialogs of the main screen, each returning a typed result.
+
+Confirm ("... [y/N]"), signal picker, rename prompt, engine filter prompt, remove options,
+and a plain help list. Prompts reach the user as ``Text`` (never parsed as markup): they
+may hold container names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from dtui.engine.spec import valid_name
+from dtui.ui.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
+from dtui.ui.safe_text import safe_line
+
+SIGNALS = ("TERM", "KILL", "HUP", "INT", "QUIT", "USR1", "USR2")
+_SIGNAL_RULE = re.compile(r"^(?:SIG)?[A-Z0-9+-]+$|^\d+$")
+
+
+def _prompt(text: Text | str) -> Text:
+    return text if isinstance(text, Text) else Text(text)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question ending in "[y/N]": `y`/Enter confirm, `n`/Esc cancel.
+
+    Args:
+        question: The question (Text built with safe_line for container names).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: Text | str) -> None:
+        super().__init__()
+        self.question = _prompt(question)
+
+    def compose(self) -> ComposeResult:
+        text = self.question.copy()
+        text.append(" [y/N]", style="bold")
+        with Vertical(classes="dialog"):
+            yield Static(text, id="question")
+
+    def action_answer(self, yes: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(yes)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveOptions:
+    """What the remove dialog answered."""
+
+    force: bool
+    volumes: bool
+
+
+class RemoveScreen(ModalScreen[RemoveOptions | None]):
+    """Confirm a removal with its options: `f` force, `v` anonymous volumes.
+
+    Args:
+        question: What will be removed.
+        force: Preselect force (a running container cannot be removed without it).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "confirm", "Remove", id="remove.yes"),
+        Binding("n,escape", "cancel", "Cancel", id="remove.no"),
+        Binding("f", "toggle_force", "Force", id="remove.force"),
+        Binding("v", "toggle_volumes", "Volumes", id="remove.volumes"),
+    ]
+
+    def __init__(self, question: Text | str, *, force: bool = False) -> None:
+        super().__init__()
+        self.question = _prompt(question)
+        self.force = force
+        self.volumes = False
+
+    def compose(self) -> ComposeResult:
+        text = self.question.copy()
+        text.append(" [y/N]", style="bold")
+        with Vertical(classes="dialog"):
+            yield Static(text, id="question")
+            yield Static(self._options_text(), id="options")
+
+    def _options_text(self) -> Text:
+        text = Text()
+        text.append(f"[{'x' if self.force else ' '}] f  force (kill a running container first)\n")
+        text.append(f"[{'x' if self.volumes else ' '}] v  remove its anonymous volumes")
+        return text
+
+    def action_toggle_force(self) -> None:
+        """Flip the force option."""
+        self.force = not self.force
+        self.query_one("#options", Static).update(self._options_text())
+
+    def action_toggle_volumes(self) -> None:
+        """Flip the volumes option."""
+        self.volumes = not self.volumes
+        self.query_one("#options", Static).update(self._options_text())
+
+    def action_confirm(self) -> None:
+        """Remove with the chosen options."""
+        self.dismiss(RemoveOptions(force=self.force, volumes=self.volumes))
+
+    def action_cancel(self) -> None:
+        """Do not remove."""
+        self.dismiss(None)
+
+
+class SignalPicker(ModalScreen[str | None]):
+    """Pick a signal from the list or type one (name like ``USR1``/``SIGUSR1``, or number)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="signal.cancel"),
+    ]
+
+    def __init__(self, question: Text | str) -> None:
+        super().__init__()
+        self.question = _prompt(question)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question)
+            yield OptionList(*(Option(Text(name), id=name) for name in SIGNALS), id="signals")
+            yield Input(placeholder="or type a signal (e.g. WINCH, 10) and Enter", id="typed")
+            yield Static("", id="error", classes="error")
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    @on(Input.Submitted)
+    def _typed(self, event: Input.Submitted) -> None:
+        signal = event.value.strip().upper()
+        if _SIGNAL_RULE.match(signal):
+            self.dismiss(signal)
+        else:
+            self.query_one("#error", Static).update(Text("not a signal name or number", style="red"))
+
+    def action_cancel(self) -> None:
+        """Send nothing."""
+        self.dismiss(None)
+
+
+class RenamePrompt(ModalScreen[str | None]):
+    """Ask for a new container name, checked as you type against the engine's rule.
+
+    Args:
+        current: The container's current name (prefilled).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="rename.cancel"),
+    ]
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            question = Text("Rename ")
+            question.append_text(safe_line(self.current, max_length=60, style="bold"))
+            question.append(" to:")
+            yield Static(question)
+            yield Input(value=self.current, id="name")
+            yield Static("", id="error", classes="error")
+
+    @staticmethod
+    def problem(name: str) -> str:
+        """Why the engine would refuse ``name`` ("" when it is acceptable)."""
+        if valid_name(name):
+            return ""
+        return "2+ characters: a letter or digit, then letters, digits, _ . -"
+
+    @on(Input.Changed)
+    def _check(self, event: Input.Changed) -> None:
+        self.query_one("#error", Static).update(Text(self.problem(event.value), style="red"))
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        if not self.problem(event.value):
+            self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        """Keep the old name."""
+        self.dismiss(None)
+
+
+class FilterPrompt(ModalScreen[EngineFilter | None]):
+    """Ask for the engine filter (``status=exited label=env=prod limit=5 size=1``).
+
+    Args:
+        current: The filter text in use (prefilled).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="filter.cancel"),
+    ]
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(
+                Text(
+                    "Engine filter (key=value words; empty clears), e.g.\n"
+                    "status=exited label=env=prod ancestor=nginx name=web publish=9001 limit=5 size=1"
+                )
+            )
+            yield Input(value=self.current, id="filter")
+            yield Static("", id="error", classes="error")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        try:
+            parsed = parse_engine_filter(event.value)
+        except FilterSyntaxError as error:
+            self.query_one("#error", Static).update(safe_line(str(error), style="red"))
+            return
+        self.dismiss(parsed)
+
+    def action_cancel(self) -> None:
+        """Keep the current filter."""
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of the screen it was opened from (Esc, q or ? closes).
+
+    Args:
+        title: What the keys belong to.
+        rows: (key, description) pairs.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, title: str, rows: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.rows = list(rows)
+
+    def compose(self) -> ComposeResult:
+        text = Text(f"{self.title_text}\n\n", style="bold")
+        width = max((len(key) for key, _ in self.rows), default=0)
+        for key, description in self.rows:
+            text.append(f"{key:>{width}}  ", style="bold cyan")
+            text.append(f"{description}\n", style="")
+        text.append("\nEsc closes", style="dim")
+        with VerticalScroll(classes="dialog help"):
+            yield Static(text)
+
+    def action_close(self) -> None:
+        """Back to the screen."""
+        self.dismiss(None)

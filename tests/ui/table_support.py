@@ -1,0 +1,87 @@
+"""A small stateful fake of the container endpoints the table screen uses, with live events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from dtui.engine.endpoint import parse_host
+from dtui.ui.app import DtuiApp
+from tests.fakes import FakeEngine, container_json
+
+HOST = "unix:///fake/docker.sock"
+
+
+class _QueueStream(httpx.AsyncByteStream):
+    def __init__(self, queue: asyncio.Queue[bytes | None]) -> None:
+        self._queue = queue
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while (chunk := await self._queue.get()) is not None:
+            yield chunk
+
+
+class FakeDocker:
+    """Containers held in a dict, a list route honouring ``all`` and ``filters.id``, events on demand.
+
+    Attributes:
+        engine: The route table (``engine.requests`` records every request).
+        containers: ``Id`` -> list item JSON.
+        list_calls: Decoded query parameters of each ``GET /containers/json``.
+    """
+
+    def __init__(self, items: list[dict[str, Any]] | None = None) -> None:
+        self.engine = FakeEngine()
+        self.containers: dict[str, dict[str, Any]] = {item["Id"]: item for item in items or []}
+        self.list_calls: list[dict[str, Any]] = []
+        self.subscriptions: list[asyncio.Queue[bytes | None]] = []
+        self.engine.route("GET", "/containers/json", handler=self._list)
+        self.engine.route("GET", "/events", handler=self._events)
+        for action in ("start", "stop", "restart", "kill", "pause", "unpause", "rename"):
+            self.engine.route("POST", f"/containers/[^/]+/{action}", status=204)
+        self.engine.route("DELETE", "/containers/[^/]+", status=204)
+
+    def add(self, name: str, **kwargs: Any) -> dict[str, Any]:
+        item = container_json(name, **kwargs)
+        self.containers[item["Id"]] = item
+        return item
+
+    def _list(self, request: httpx.Request) -> httpx.Response:
+        params = dict(request.url.params)
+        filters = json.loads(params.get("filters", "{}"))
+        self.list_calls.append({**params, "filters": filters})
+        items = list(self.containers.values())
+        if params.get("all") != "1":
+            items = [c for c in items if c["State"] in {"running", "paused", "restarting"}]
+        if "id" in filters:
+            items = [c for c in items if any(c["Id"].startswith(p) for p in filters["id"])]
+        return httpx.Response(200, json=items)
+
+    def _events(self, request: httpx.Request) -> httpx.Response:
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self.subscriptions.append(queue)
+        return httpx.Response(200, stream=_QueueStream(queue))
+
+    def emit(self, action: str, container_id: str, **attributes: str) -> None:
+        """Send one container event on the latest subscription."""
+        record = {"Type": "container", "Action": action, "Actor": {"ID": container_id, "Attributes": attributes},
+                  "time": 1, "timeNano": 1}
+        self.subscriptions[-1].put_nowait(json.dumps(record).encode() + b"\n")
+
+    def end_events(self) -> None:
+        """The engine closes the event stream."""
+        self.subscriptions[-1].put_nowait(None)
+
+    def mutations(self) -> list[tuple[str, str]]:
+        """(method, path + query) of every POST/DELETE received."""
+        return [
+            (r.method, f"{r.url.path}?{r.url.query.decode()}") for r in self.engine.requests
+            if r.method in {"POST", "DELETE"}
+        ]
+
+    def app(self, **kwargs: Any) -> DtuiApp:
+        return DtuiApp(endpoint=parse_host(HOST), client=self.engine.client(HOST), **kwargs)

@@ -1,0 +1,468 @@
+"""The container table screen against a fake engine: deterministic events, keys and dialogs."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from rich.text import Text
+from textual.pilot import Pilot
+
+from dtui.ui.app import DtuiApp
+from dtui.ui.screens.logs import LogScreen
+from dtui.ui.screens.main import MainScreen
+from dtui.ui.screens.modals import ConfirmScreen, FilterPrompt, RemoveScreen, RenamePrompt, SignalPicker
+from dtui.ui.widgets.container_table import ContainerTable, row_key
+from dtui.ui.widgets.detail_pane import DetailPane
+from dtui.ui.widgets.status_bar import StatusBar
+from tests.ui.table_support import HOST, FakeDocker
+
+SIZE = (80, 24)
+
+
+def _table(app: DtuiApp) -> ContainerTable:
+    return app.screen.query_one(ContainerTable)
+
+
+def _names(app: DtuiApp) -> list[str]:
+    table = _table(app)
+    return [table.container(key).name for key in table.visible_keys()]  # type: ignore[union-attr]
+
+
+def _cell(app: DtuiApp, name: str, column: str) -> str:
+    table = _table(app)
+    key = next(k for k in table.visible_keys() if table.container(k).name == name)  # type: ignore[union-attr]
+    value = table.get_cell(key, column)
+    assert isinstance(value, Text)
+    return value.plain
+
+
+def _cursor_name(app: DtuiApp) -> str:
+    table = _table(app)
+    return table.container(table.cursor_key).name  # type: ignore[arg-type,union-attr]
+
+
+async def _settle(pilot: Pilot[int], seconds: float = 0.3) -> None:
+    await pilot.pause(seconds)
+
+
+def _fleet(count: int = 3) -> FakeDocker:
+    docker = FakeDocker()
+    for index in range(count):
+        docker.add(f"c{index}", created=1_780_000_000 + index)
+    return docker
+
+
+async def test_rows_show_every_column_sanitized() -> None:
+    docker = FakeDocker()
+    docker.add(
+        "web", image="nginx:1.27", status="Up 9 seconds",
+        ports=[{"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 9001, "Type": "tcp"}],
+    )
+    docker.add("[@click=app.quit]\x1b]0;owned\x07x", image="[/]")
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        assert sorted(_names(app)) == ["[@click=app.quit]\x1b]0;owned\x07x", "web"]
+        assert _cell(app, "web", "name") == "web"
+        assert len(_cell(app, "web", "id")) == 12
+        assert _cell(app, "web", "ports") == "0.0.0.0:9001->80/tcp"
+        assert _cell(app, "web", "state") == "running"
+        assert _cell(app, "web", "cpu") == "—" and _cell(app, "web", "mem") == "—"
+        assert _cell(app, "web", "created").endswith("ago")
+        hostile = _table(app).visible_keys()[0]
+        assert "\x1b" not in _table(app).get_cell(hostile, "name").plain
+        assert app.is_running  # the markup in the name ran nothing
+
+
+async def test_subscribes_to_events_before_listing() -> None:
+    docker = _fleet()
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        paths = [p for p in docker.engine.paths("GET") if p in {"/events", "/containers/json"}]
+        assert paths[:2] == ["/events", "/containers/json"]
+        events_request = next(r for r in docker.engine.requests if r.url.path.endswith("/events"))
+        assert events_request.url.params["filters"] == '{"type":["container"]}'
+
+
+async def test_event_adds_row_after_debounce_and_cursor_stays() -> None:
+    docker = _fleet()
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("down")
+        assert _cursor_name(app) == "c1"
+        new = docker.add("a-first")  # sorts before the cursor row
+        docker.emit("create", new["Id"], name="a-first")
+        docker.emit("start", new["Id"], name="a-first")
+        await pilot.pause(0.05)
+        assert "a-first" not in _names(app)  # still inside the debounce window
+        await _settle(pilot)
+        assert _names(app) == ["a-first", "c0", "c1", "c2"]
+        assert _cursor_name(app) == "c1"
+        refreshes = [c for c in docker.list_calls if "id" in c["filters"]]
+        assert len(refreshes) == 1  # two events, one refresh
+        assert refreshes[0]["filters"]["id"] == [new["Id"]]
+
+
+async def test_state_change_updates_cells_in_place() -> None:
+    docker = _fleet()
+    app = docker.app(show_all=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        table = _table(app)
+        row_objects = dict(table.rows)
+        target = docker.containers[next(iter(docker.containers))]
+        target["State"], target["Status"] = "exited", "Exited (0) 1 second ago"
+        docker.emit("die", target["Id"])
+        await _settle(pilot)
+        assert _cell(app, "c0", "state") == "exited"
+        assert _cell(app, "c0", "status") == "Exited (0) 1 second ago"
+        assert dict(table.rows) == row_objects  # same rows: updated, not rebuilt
+
+
+async def test_stopped_container_leaves_running_view_and_destroy_removes() -> None:
+    docker = _fleet()
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        ids = list(docker.containers)
+        docker.containers[ids[0]]["State"] = "exited"
+        docker.emit("die", ids[0])
+        del docker.containers[ids[1]]
+        docker.emit("destroy", ids[1])
+        await _settle(pilot)
+        assert _names(app) == ["c2"]
+        assert app.screen.query_one(StatusBar).total == 1
+
+
+async def test_toggle_all_relists_with_all() -> None:
+    docker = _fleet()
+    docker.add("stopped", state="exited")
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        assert "stopped" not in _names(app)
+        await pilot.press("a")
+        await _settle(pilot)
+        assert "stopped" in _names(app)
+        assert docker.list_calls[-1]["all"] == "1"
+        assert len(docker.subscriptions) == 2  # re-subscribed, then re-listed
+
+
+async def test_sort_cycles_and_reverses() -> None:
+    docker = FakeDocker()
+    docker.add("b", created=3, state="exited")
+    docker.add("a", created=1)
+    docker.add("c", created=2, state="paused")
+    app = docker.app(show_all=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        assert _names(app) == ["a", "b", "c"]
+        await pilot.press("O")
+        assert _names(app) == ["c", "b", "a"]
+        await pilot.press("o")  # state, natural order
+        assert _names(app) == ["a", "c", "b"]
+        await pilot.press("o")  # created, newest first
+        assert _names(app) == ["b", "c", "a"]
+        assert _table(app).columns[next(k for k in _table(app).columns if k.value == "created")].label.plain == "Created ▼"
+        table = _table(app)
+        keys = {table.container(k).name: k for k in table.visible_keys()}  # type: ignore[union-attr]
+        await pilot.press("o")  # cpu
+        table.set_stats(keys["a"], "50.0%", "1MB", cpu=50.0, memory=1e6)
+        table.set_stats(keys["c"], "5.0%", "9MB", cpu=5.0, memory=9e6)
+        assert _names(app) == ["a", "c", "b"]
+        assert _cell(app, "a", "cpu") == "50.0%"
+        await pilot.press("o")  # memory
+        assert _names(app) == ["c", "a", "b"]
+
+
+async def test_quick_filter_narrows_and_escape_clears() -> None:
+    docker = FakeDocker()
+    for name in ("web", "db", "worker"):
+        docker.add(name, image=f"img-{name}")
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("slash")
+        box = app.screen.query_one("#quick-filter")
+        assert box.has_focus and box.value == ""  # the "/" itself did not land in the box
+        await pilot.press("w", "r")  # fuzzy: w..r matches "worker" only
+        assert _names(app) == ["worker"]
+        await pilot.press("enter")
+        assert isinstance(app.focused, ContainerTable)
+        assert _names(app) == ["worker"]
+        await pilot.press("slash", "backspace", "backspace", *"img-d")
+        assert _names(app) == ["db"]
+        await pilot.press("escape")
+        assert _names(app) == ["db", "web", "worker"]
+        assert not box.display and isinstance(app.focused, ContainerTable)
+
+
+async def test_marks_and_bulk_stop_with_one_confirmation() -> None:
+    docker = _fleet(4)
+    app = docker.app(stop_timeout=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("space", "down", "space")  # c0 and c2
+        assert app.screen.query_one(StatusBar).marked == 2
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Stop 2 containers (c0, c2)?" in app.screen.question.plain
+        await pilot.press("n")
+        await _settle(pilot)
+        assert docker.mutations() == []
+        await pilot.press("x", "y")
+        await _settle(pilot)
+        stopped = sorted(docker.mutations())
+        ids = list(docker.containers)
+        assert stopped == sorted([("POST", f"/v1.41/containers/{ids[i]}/stop?t=1") for i in (0, 2)])
+
+
+async def test_single_stop_enter_confirms_escape_cancels() -> None:
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("x", "escape")
+        await _settle(pilot, 0.1)
+        assert docker.mutations() == [] and isinstance(app.screen, MainScreen)
+        await pilot.press("r", "enter")
+        await _settle(pilot)
+        assert [m for m, _ in docker.mutations()] == ["POST"]
+        assert "/restart" in docker.mutations()[0][1]
+
+
+async def test_pending_state_shows_while_action_runs() -> None:
+    docker = _fleet(1)
+    release = asyncio.Event()
+
+    async def slow_start(request: httpx.Request) -> httpx.Response:
+        await release.wait()
+        return httpx.Response(204)
+
+    docker.engine.route("POST", "/containers/[^/]+/start", handler=slow_start)  # type: ignore[arg-type]
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("s")
+        await _settle(pilot, 0.1)
+        assert _cell(app, "c0", "state") == "starting…"
+        await pilot.press("s")  # a second action is not refused nor cancels the first
+        await _settle(pilot, 0.1)
+        release.set()
+        await _settle(pilot)
+        assert _cell(app, "c0", "state") == "running"
+        assert len([p for m, p in docker.mutations() if p.endswith("/start?")]) == 2
+
+
+async def test_kill_with_picked_and_typed_signal() -> None:
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("K")
+        assert isinstance(app.screen, SignalPicker)
+        await pilot.press("down", "enter")  # TERM -> KILL
+        await _settle(pilot)
+        await pilot.press("K", "tab", *"usr1", "enter")
+        await _settle(pilot)
+        queries = [p.split("?")[1] for _, p in docker.mutations()]
+        assert queries == ["signal=KILL", "signal=USR1"]
+
+
+async def test_pause_or_unpause_by_state() -> None:
+    docker = FakeDocker()
+    docker.add("a")
+    docker.add("b", state="paused")
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("p", "down", "p")
+        await _settle(pilot)
+        actions = sorted(p.split("?")[0].rsplit("/", 1)[1] for _, p in docker.mutations())
+        assert actions == ["pause", "unpause"]
+
+
+async def test_rename_validates_inline_then_sends() -> None:
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, RenamePrompt)
+        await pilot.press("end", *["backspace"] * 2, "x", "!", "enter")
+        assert isinstance(app.screen, RenamePrompt)  # "x!" refused inline
+        assert "letter or digit" in str(app.screen.query_one("#error").render())
+        await pilot.press("backspace", *"-new", "enter")
+        await _settle(pilot)
+        assert docker.mutations()[0][1].endswith("/rename?name=x-new")
+
+
+async def test_remove_dialog_preselects_force_for_running() -> None:
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("D")
+        assert isinstance(app.screen, RemoveScreen) and app.screen.force and not app.screen.volumes
+        await pilot.press("v", "y")
+        await _settle(pilot)
+        method, path = docker.mutations()[0]
+        assert method == "DELETE" and path.endswith("?force=1&v=1")
+
+
+async def test_action_error_shows_daemon_reason_and_app_stays_usable() -> None:
+    docker = _fleet(1)
+    docker.engine.route("POST", "/containers/[^/]+/kill", status=409,
+                        json={"message": "Container abc is not running"})
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("K", "enter")
+        await _settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("is not running" in m for m in messages)
+        assert _cell(app, "c0", "state") == "running"
+        await pilot.press("a")  # still answering keys
+        await _settle(pilot)
+        assert app.screen.query_one(StatusBar).show_all
+
+
+async def test_engine_filter_prompt_sends_filters_and_reverts_on_400() -> None:
+    docker = _fleet(2)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("f")
+        assert isinstance(app.screen, FilterPrompt)
+        await pilot.press(*"status=exited label=env=prod limit=5", "enter")
+        await _settle(pilot)
+        call = docker.list_calls[-1]
+        assert call["filters"] == {"status": ["exited"], "label": ["env=prod"]}
+        assert call["limit"] == "5"
+        assert app.screen.query_one(StatusBar).engine_filter == "status=exited label=env=prod limit=5"
+        docker.engine.route("GET", "/containers/json", status=400, json={"message": "Invalid filter 'bogus'"})
+        await pilot.press("f", "end", " ", *"bogus=1", "enter")
+        await _settle(pilot, 0.5)
+        assert any("Invalid filter 'bogus'" in str(n.message) for n in app._notifications)
+        assert app.screen.query_one(StatusBar).engine_filter == "status=exited label=env=prod limit=5"
+
+
+async def test_engine_filter_syntax_error_stays_in_prompt() -> None:
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("f", *"nonsense", "enter")
+        assert isinstance(app.screen, FilterPrompt)
+        assert "not key=value" in str(app.screen.query_one("#error").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_initial_filter_and_size_column() -> None:
+    docker = _fleet(1)
+    app = docker.app(filters="label=a=b size=1")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        assert docker.list_calls[0]["filters"] == {"label": ["a=b"]} and docker.list_calls[0]["size"] == "1"
+        assert "size" in [k.value for k in _table(app).columns]
+        events_request = next(r for r in docker.engine.requests if r.url.path.endswith("/events"))
+        assert events_request.url.params["filters"] == '{"type":["container"],"label":["a=b"]}'
+
+
+async def test_read_only_hides_refuses_and_sends_nothing() -> None:
+    docker = _fleet(2)
+    app = docker.app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("space", "s", "x", "r", "K", "p", "n", "D")
+        await _settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        for action in ("start", "stop", "restart", "kill", "pause", "rename", "remove"):
+            await app.screen.run_action(action)
+        await _settle(pilot)
+        assert docker.mutations() == []
+        assert [r.method for r in docker.engine.requests if r.method not in {"GET", "HEAD"}] == []
+        shown = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert not shown & {"start", "stop", "restart", "kill", "pause", "rename", "remove"}
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert not any(t.startswith(("Stop", "Start", "Remove", "Kill")) for t in titles)
+
+
+async def test_palette_lists_every_action_and_runs_it() -> None:
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        for title in ("Start the selected or marked containers", "Stop the selected or marked containers",
+                      "Restart the selected or marked containers", "Rename the selected container",
+                      "Kill the selected or marked containers with a signal", "Re-list the containers",
+                      "Pause or unpause the selected or marked containers",
+                      "Remove the selected or marked containers", "Show the logs of the selected container"):
+            assert title in commands
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Start the sel")
+        await _settle(pilot, 0.5)
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert [p.rsplit("/", 1)[1] for _, p in docker.mutations()] == ["start?"]
+
+
+async def test_events_stream_end_shows_disconnected_and_ctrl_r_relists() -> None:
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        docker.end_events()
+        await _settle(pilot)
+        status = app.screen.query_one(StatusBar)
+        assert not status.connected
+        assert "DISCONNECTED" in status.render().plain
+        docker.add("late")
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert status.connected and "late" in _names(app)
+
+
+async def test_enter_opens_detail_pane_escape_hides_l_opens_logs(monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(DetailPane, "show_container", lambda self, container: shown.append(container.name))
+    docker = _fleet(2)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        pane = app.screen.query_one(DetailPane)
+        assert not pane.display
+        await pilot.press("enter")
+        assert pane.display and shown == ["c0"]
+        await pilot.press("z")
+        assert not _table(app).display
+        await pilot.press("z")
+        await pilot.press("escape")
+        assert not pane.display
+        await pilot.press("down", "l")
+        assert isinstance(app.screen, LogScreen) and app.screen.container.name == "c1"
+
+
+async def test_help_lists_keys_and_closes() -> None:
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        text = str(app.screen.query_one("Static").render())
+        assert "Stop the selected or marked containers" in text and "ctrl+p" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_row_keys_are_host_and_id() -> None:
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        assert _table(app).visible_keys() == [row_key(HOST, next(iter(docker.containers)))]
