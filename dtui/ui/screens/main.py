@@ -52,7 +52,9 @@ if TYPE_CHECKING:
 
 DEBOUNCE_SECONDS = 0.1
 PANE_FOLLOW_SECONDS = 0.15
-MUTATING_ACTIONS = frozenset({"start", "stop", "restart", "kill", "pause", "rename", "remove"})
+MUTATING_ACTIONS = frozenset(
+    {"start", "stop", "restart", "kill", "pause", "rename", "remove", "create", "duplicate", "scale"}
+)
 # Events that do not change what a row shows.
 _QUIET_EVENTS = frozenset(
     {"exec_create", "exec_start", "exec_detach", "exec_die", "attach", "detach", "resize", "top",
@@ -77,6 +79,10 @@ ACTION_TITLES = {
     "details": "Show the details of the selected container",
     "logs": "Show the logs of the selected container",
     "zoom_pane": "Toggle the detail pane full screen",
+    "create": "Create a new container",
+    "duplicate": "Duplicate the selected container (create form pre-filled)",
+    "scale": "Scale the selected container into N numbered copies",
+    "export": "Export the selected container's filesystem to a tar file",
     "help": "Show the keys of this screen",
 }
 
@@ -97,6 +103,10 @@ class MainScreen(Screen[None]):
         Binding("n", "rename", "Rename", id="main.rename", show=False),
         Binding("D", "remove", "Remove", id="main.remove", show=False),
         Binding("l", "logs", "Logs", id="main.logs"),
+        Binding("c", "create", "Create", id="main.create", show=False),
+        Binding("C", "duplicate", "Duplicate", id="main.duplicate", show=False),
+        Binding("S", "scale", "Scale", id="main.scale", show=False),
+        Binding("e", "export", "Export", id="main.export", show=False),
         Binding("enter", "details", "Details", id="main.details", show=False),
         Binding("a", "toggle_all", "All", id="main.toggle_all", show=False),
         Binding("o", "sort", "Sort", id="main.sort", show=False),
@@ -618,3 +628,40 @@ class MainScreen(Screen[None]):
             )
 
         self.app.push_screen(RemoveScreen(self._question("remove", targets), force=any_running), chosen)
+
+    # -- create, duplicate, scale, export ----------------------------------------------
+
+    def _created(self, container_id: str | None) -> None:
+        if container_id:
+            self._dirty_ids.add(container_id)
+            self._schedule_flush()
+
+    def action_create(self) -> None:
+        """Open the create form."""
+        from dtui.ui.screens.create import CreateScreen
+
+        self.app.push_screen(CreateScreen(), self._created)
+
+    def action_duplicate(self) -> None:
+        """Open the create form pre-filled from the selected container."""
+        from dtui.ui.screens.create import CreateScreen
+
+        container = self._cursor_container()
+        if container is not None:
+            self.app.push_screen(CreateScreen.duplicate(container), self._created)
+
+    def action_scale(self) -> None:
+        """Scale the selected container into numbered copies."""
+        from dtui.ui.screens.scale import ScaleScreen
+
+        container = self._cursor_container()
+        if container is not None:
+            self.app.push_screen(ScaleScreen(container))
+
+    def action_export(self) -> None:
+        """Export the selected container's filesystem to a tar file."""
+        from dtui.ui.screens.export import ExportScreen
+
+        container = self._cursor_container()
+        if container is not None:
+            self.app.push_screen(ExportScreen(container))
