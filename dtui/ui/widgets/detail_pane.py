@@ -1,16 +1,216 @@
-"""The detail pane (stub: the detail-pane issue builds it)."""
+"""The detail pane: Inspect, Top, Changes and Stats of one container, in tabs.
+
+The main screen composes it, calls `DetailPane.show_container` on Enter and hides it
+(``display = False``) on Esc. Each tab loads when it becomes visible and stops its timer or
+stream when hidden (Textual's Show/Hide events), so a hidden pane costs nothing. Keys bound
+here act only while focus is inside the pane; Esc first closes an open search, otherwise it
+bubbles up to the screen.
+"""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from dtui.engine.models import ContainerSummary
-from dtui.ui.safe_text import safe_line
+from dtui.ui.safe_text import safe_line, strip_controls
+from dtui.ui.widgets.changes_view import ChangesView
+from dtui.ui.widgets.detail_common import ContainerGone
+from dtui.ui.widgets.inspect_view import InspectView
+from dtui.ui.widgets.stats_panel import StatsView
+from dtui.ui.widgets.top_view import DEFAULT_PS_ARGS, TopView
+
+TABS = ("inspect", "top", "changes", "stats")
+"""Tab ids, in the order of the ``1``-``4`` keys."""
+
+_TITLES = {"inspect": "1 Inspect", "top": "2 Top", "changes": "3 Changes", "stats": "4 Stats"}
 
 
-class DetailPane(Static):
-    """Inspect / top / changes / stats of the selected container."""
+class DetailPane(Vertical):
+    """Inspect / top / changes / stats of the selected container.
+
+    Args:
+        ps_args: ``ps`` arguments for the Top tab.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show_tab('inspect')", "Inspect", show=False, id="detail.tab_inspect"),
+        Binding("2", "show_tab('top')", "Top", show=False, id="detail.tab_top"),
+        Binding("3", "show_tab('changes')", "Changes", show=False, id="detail.tab_changes"),
+        Binding("4", "show_tab('stats')", "Stats", show=False, id="detail.tab_stats"),
+        Binding("left", "cycle_tab(-1)", "Previous tab", show=False, id="detail.previous_tab"),
+        Binding("right", "cycle_tab(1)", "Next tab", show=False, id="detail.next_tab"),
+        Binding("slash", "search", "Search", id="detail.search"),
+        Binding("f3,ctrl+n", "next_match", "Next match", id="detail.next_match"),
+        Binding("v", "reveal", "Reveal env", id="detail.reveal"),
+        Binding("y", "copy", "Copy", id="detail.copy"),
+        Binding("escape", "close_search", "Close search", id="detail.close_search"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        ps_args: str = DEFAULT_PS_ARGS,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.ps_args = ps_args
+        self.container: ContainerSummary | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("no container selected"), id="detail-title")
+        yield Static(Text(""), id="detail-notice")
+        with TabbedContent(id="detail-tabs", initial="inspect"):
+            with TabPane(_TITLES["inspect"], id="inspect"):
+                yield InspectView(id="inspect-view")
+            with TabPane(_TITLES["top"], id="top"):
+                yield TopView(ps_args=self.ps_args, id="top-view")
+            with TabPane(_TITLES["changes"], id="changes"):
+                yield ChangesView(id="changes-view")
+            with TabPane(_TITLES["stats"], id="stats"):
+                yield StatsView(id="stats-view")
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-notice").display = False
+
+    # -- the main screen's API -----------------------------------------------------------
 
     def show_container(self, container: ContainerSummary) -> None:
-        """Load the pane for this container (replacing any previous one)."""
-        self.update(safe_line(f"details of {container.name}: coming"))
+        """Load the pane for this container (replacing any previous one).
+
+        The same container again only refreshes the title: the tree, the process list and
+        the stats history are kept (the screen calls this as the table cursor moves).
+        """
+        same = self.container is not None and self.container.id == container.id
+        self.container = container
+        title = Text("▶ ", style="bold")
+        title.append_text(safe_line(container.name or container.short_id, style="bold", max_length=60))
+        title.append(f"  {container.short_id}  ", style="dim")
+        title.append_text(safe_line(container.state, max_length=20))
+        self.query_one("#detail-title", Static).update(title)
+        if same:
+            return
+        self.query_one("#detail-notice").display = False
+        for view in self._views():
+            view.set_container(container.id)
+
+    def focus_content(self) -> None:
+        """Focus the active tab's main widget (its tab bar when it has none)."""
+        target = self._active_view().focus_target
+        if target is not None:
+            target.focus()
+        else:
+            self._tab_bar().focus()
+
+    @property
+    def active_tab(self) -> str:
+        """Id of the shown tab (``inspect``, ``top``, ``changes`` or ``stats``)."""
+        return self.query_one(TabbedContent).active
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _tab_bar(self) -> Tabs:
+        return self.query_one(TabbedContent).query_one(Tabs)
+
+    def _views(self) -> list[InspectView | TopView | ChangesView | StatsView]:
+        return [
+            self.query_one(InspectView),
+            self.query_one(TopView),
+            self.query_one(ChangesView),
+            self.query_one(StatsView),
+        ]
+
+    def _active_view(self) -> InspectView | TopView | ChangesView | StatsView:
+        return self._views()[TABS.index(self.active_tab)]
+
+    def on_container_gone(self, message: ContainerGone) -> None:
+        message.stop()
+        if self.container is None or message.container_id != self.container.id:
+            return
+        for view in self._views():
+            view.stop()
+        notice = Text("This container no longer exists (removed).", style="bold")
+        notice_widget = self.query_one("#detail-notice", Static)
+        notice_widget.update(notice)
+        notice_widget.display = True
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
+        self.refresh_bindings()  # which keys apply depends on the tab
+        if self.has_focus_within:
+            self.call_after_refresh(self.focus_content)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys that do nothing in the current tab (and let Esc bubble up)."""
+        tab = self.active_tab if self.is_mounted else "inspect"
+        if action == "close_search":
+            view = self._active_view() if self.is_mounted else None
+            return bool(view is not None and getattr(view, "search_open", False))
+        if action in ("reveal", "next_match"):
+            return tab == "inspect"
+        if action == "search":
+            return tab in ("inspect", "changes")
+        return True
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show a tab by id; focus follows into the new tab."""
+        if self.has_focus_within:
+            # Park focus on the tab bar first: when a focused widget is hidden, Textual
+            # refocuses a neighbour in the same (hidden) pane, which would switch back.
+            self.screen.set_focus(self._tab_bar())
+        self.query_one(TabbedContent).active = tab
+
+    def action_cycle_tab(self, step: int) -> None:
+        """Show the previous (-1) or next (1) tab, wrapping around."""
+        index = (TABS.index(self.active_tab) + step) % len(TABS)
+        self.action_show_tab(TABS[index])
+
+    def action_search(self) -> None:
+        """Open the inspect search or focus the changes filter."""
+        view = self._active_view()
+        if isinstance(view, (InspectView, ChangesView)):
+            view.open_search()
+        self.refresh_bindings()
+
+    def action_next_match(self) -> None:
+        """Jump to the next inspect search match."""
+        self.query_one(InspectView).next_match()
+
+    def action_reveal(self) -> None:
+        """Reveal (or mask again) secret env values."""
+        revealed = self.query_one(InspectView).toggle_reveal()
+        self.app.notify("Secret env values revealed" if revealed else "Secret env values masked", markup=False)
+
+    def action_close_search(self) -> None:
+        """Close the open search (the binding is disabled when none is open)."""
+        view = self._active_view()
+        if isinstance(view, (InspectView, ChangesView)):
+            view.close_search()
+        self.refresh_bindings()
+
+    def action_copy(self) -> None:
+        """Copy the selected inspect value, else the container id (OSC 52)."""
+        if self.container is None:
+            return
+        value: str | None = None
+        what = "container id"
+        if self.active_tab == "inspect":
+            inspect = self.query_one(InspectView)
+            if inspect.tree.has_focus:
+                value, what = inspect.copy_text(), "value"
+                if value is None and inspect.tree.cursor_node is not None:
+                    self.app.notify("Reveal secret values with v before copying them", markup=False)
+                    return
+        if value is None:
+            value, what = self.container.id, "container id"
+        self.app.copy_to_clipboard(strip_controls(value))
+        self.app.notify(f"Copied {what} ({len(value)} characters)", markup=False)

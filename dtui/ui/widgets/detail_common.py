@@ -1,0 +1,34 @@
+"""What the detail pane's tabs share: the engine client and the "container gone" message."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.widget import Widget
+
+from dtui.engine.errors import EngineError
+
+if TYPE_CHECKING:
+    from dtui.engine.client import EngineClient
+
+
+class ContainerGone(Message):
+    """A tab found the shown container removed (404); the pane shows a notice."""
+
+    def __init__(self, container_id: str) -> None:
+        super().__init__()
+        self.container_id = container_id
+
+
+def engine_client(widget: Widget) -> EngineClient:
+    """The app's engine client (``DtuiApp.client``; test apps provide one too)."""
+    client: EngineClient = widget.app.client  # type: ignore[attr-defined]
+    return client
+
+
+def report_error(widget: Widget, error: EngineError, context: str) -> None:
+    """Show an engine error through the app's one error path when it has one."""
+    show_error = getattr(widget.app, "show_error", None)
+    if show_error is not None:
+        show_error(error, context)
