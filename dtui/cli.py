@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from dtui import __version__
+from dtui.config import load_config, render_config
 from dtui.engine.client import EngineClient
 from dtui.engine.endpoint import Endpoint, resolve_host
 from dtui.engine.errors import EngineError, EngineUnreachable
@@ -34,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_connection_arguments(parser)
     parser.add_argument("--read-only", action="store_true", help="disable every action that changes anything")
     parser.add_argument("-a", "--all", action="store_true", help="start with stopped containers shown")
+    parser.add_argument("--config", type=Path, metavar="PATH", help="config file (default $XDG_CONFIG_HOME/dtui/config.toml)")
+    parser.add_argument("--print-config", action="store_true", help="print the effective configuration and exit")
+    parser.add_argument("--filter", default="", metavar="FILTERS", help="engine filter to start with, e.g. 'status=exited label=env=prod'")
     parser.add_argument("--version", action="version", version=f"dtui {__version__}")
     return parser
 
@@ -76,9 +81,22 @@ def _fail(message: str) -> int:
     return 1
 
 
+def theme_file(environ: Mapping[str, str] | None = None) -> Path:
+    """Where a theme picked in the palette is remembered (``$XDG_STATE_HOME/dtui/theme``)."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_STATE_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local" / "state")
+    return Path(base) / "dtui" / "theme"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dtui`` command; returns the exit code."""
     args = build_parser().parse_args(argv)
+    config = load_config(args.config)
+    if args.print_config:
+        for problem in config.problems:
+            print(f"dtui: {problem}", file=sys.stderr)
+        print(render_config(config), end="")
+        return 0
     try:
         endpoint = resolve_endpoint(args)
     except ValueError as error:  # EndpointError, or SshAddressError from --ssh-opt
@@ -97,11 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         api_version=api_version,
         engine_version=engine_version,
         read_only=args.read_only,
-        show_all=args.all,
+        show_all=args.all or config.defaults.show_all,
+        filters=args.filter,
+        config=config,
+        theme_file=theme_file(),
     )
     app.run()
     return app.return_code or 0
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main(os.sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

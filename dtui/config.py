@@ -190,7 +190,7 @@ def check_keymap(keys: Mapping[str, str], scopes: Mapping[str, Iterable[tuple[st
         for binding_id, default in pairs:
             for key in _split_keys(keymap.get(binding_id, default)):
                 other = owner.setdefault(key, binding_id)
-                if other != binding_id:
+                if other != binding_id and (binding_id in keymap or other in keymap):
                     culprit = binding_id if binding_id in keymap else other
                     problems.append(f"[keys] {culprit} = {key!r} collides with {other if culprit == binding_id else binding_id} on {scope}")
                     keymap.pop(culprit, None)

@@ -255,6 +255,7 @@ class LogScreen(Screen[None]):
     Args:
         container: The container whose logs to show.
         max_lines: Lines kept in memory (the oldest are dropped beyond it).
+        tail: Lines fetched when the screen opens (a count or ``"all"``).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -269,11 +270,13 @@ class LogScreen(Screen[None]):
         Binding("G,end", "live", "Live", id="logs.live"),
     ]
 
-    def __init__(self, container: ContainerSummary, max_lines: int = DEFAULT_MAX_LINES) -> None:
+    def __init__(
+        self, container: ContainerSummary, max_lines: int = DEFAULT_MAX_LINES, tail: Tail = DEFAULT_TAIL
+    ) -> None:
         super().__init__()
         self.container = container
         self.max_lines = max_lines
-        self.options = LogOptions()
+        self.options = LogOptions(tail=tail)
         self.tty: bool | None = None
         self.state = "connecting"
         self._generation = 0

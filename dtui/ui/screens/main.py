@@ -146,7 +146,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         yield ContainerTable(id="containers")
-        yield DetailPane(id="detail")
+        yield DetailPane(id="detail", ps_args=self.dtui.config.defaults.ps_args)
         yield Input(placeholder="quick filter: name, image or id (Esc clears)", id="quick-filter")
         yield Footer()
 
@@ -158,6 +158,7 @@ class MainScreen(Screen[None]):
         status.api_version = self.dtui.client.api_version or ""
         status.show_all = self.dtui.show_all
         status.warnings = tuple(self.dtui.endpoint.warnings)
+        self.table.set_sort(self.dtui.config.defaults.sort, False)
         status.sort_label = self.table.sort_label
         status.read_only = self.dtui.read_only
         try:
@@ -417,10 +418,20 @@ class MainScreen(Screen[None]):
 
     def _key_rows(self) -> Iterator[tuple[str, str]]:
         for binding in self._own_bindings():
-            yield self.app.get_key_display(binding), ACTION_TITLES.get(binding.action, binding.description)
+            yield self._current_keys(binding), ACTION_TITLES.get(binding.action, binding.description)
         yield "Tab", "Move focus between the table and the detail pane"
         yield "q", "Quit"
         yield "ctrl+p", "Command palette (every action)"
+
+    def _current_keys(self, binding: Binding) -> str:
+        """The keys bound to ``binding`` now, after the user's remaps."""
+        keys = [
+            self.app.get_key_display(bound)
+            for bound_list in self._bindings.key_to_bindings.values()
+            for bound in bound_list
+            if bound.id == binding.id and bound.action == binding.action
+        ]
+        return ", ".join(dict.fromkeys(keys)) or self.app.get_key_display(binding)
 
     def _own_bindings(self) -> Iterator[Binding]:
         for binding in self.BINDINGS:
@@ -432,7 +443,7 @@ class MainScreen(Screen[None]):
         """The palette entries of this screen: every action its keys run."""
         for binding in self._own_bindings():
             title = ACTION_TITLES.get(binding.action, binding.description)
-            key = self.app.get_key_display(binding)
+            key = self._current_keys(binding)
             yield SystemCommand(title, f"key: {key}", self._palette_callback(binding.action))
 
     def _palette_callback(self, action: str) -> Callable[[], Awaitable[object]]:
@@ -485,7 +496,9 @@ class MainScreen(Screen[None]):
 
         container = self._cursor_container()
         if container is not None:
-            self.app.push_screen(LogScreen(container))
+            defaults = self.dtui.config.defaults
+            tail = defaults.log_tail or "all"
+            self.app.push_screen(LogScreen(container, max_lines=defaults.log_buffer, tail=tail))
 
     # -- lifecycle actions -------------------------------------------------------------
 
@@ -545,7 +558,7 @@ class MainScreen(Screen[None]):
         targets = self._targets()
         if not targets:
             return
-        if confirm or len(targets) > 1:
+        if (confirm and self.dtui.config.confirms(verb)) or len(targets) > 1:
             self._confirmed(verb, targets, lambda: self._run_on(targets, verb, pending, call))
         else:
             self._run_on(targets, verb, pending, call)
@@ -627,6 +640,9 @@ class MainScreen(Screen[None]):
                 lambda c, i: c.containers.remove(i, force=options.force, volumes=options.volumes),
             )
 
+        if not self.dtui.config.confirms("remove"):
+            chosen(RemoveOptions(force=any_running, volumes=False))
+            return
         self.app.push_screen(RemoveScreen(self._question("remove", targets), force=any_running), chosen)
 
     # -- create, duplicate, scale, export ----------------------------------------------
