@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual import events
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input
@@ -31,6 +32,7 @@ from dtui.ui.messages import (
     EngineFailed,
     EventsLost,
     ListingFailed,
+    OverviewSampled,
 )
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.screens.modals import (
@@ -42,8 +44,18 @@ from dtui.ui.screens.modals import (
     RenamePrompt,
     SignalPicker,
 )
-from dtui.ui.widgets.container_table import SORT_FIELDS, ContainerTable, row_key, split_row_key
+from dtui.ui.stats_overview import DEFAULT_INTERVAL, OverviewFigures, OverviewSampler
+from dtui.ui.widgets.container_table import (
+    NO_VALUE,
+    SORT_FIELDS,
+    ContainerTable,
+    StatsCells,
+    row_key,
+    split_row_key,
+)
 from dtui.ui.widgets.detail_pane import DetailPane
+from dtui.ui.widgets.stats_panel import StatsView, format_bytes
+from dtui.ui.widgets.top_view import TopView
 from dtui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -86,6 +98,13 @@ ACTION_TITLES = {
     "help": "Show the keys of this screen",
 }
 
+HELP_GROUPS = (
+    ("Containers", frozenset({"start", "stop", "restart", "kill", "pause", "rename", "remove", "mark",
+                              "create", "duplicate", "scale", "export"})),
+    ("View", frozenset({"details", "zoom_pane", "logs", "quick_filter", "engine_filter", "toggle_all",
+                        "sort", "reverse_sort", "reload", "help"})),
+)
+
 Call = Callable[["EngineClient", str], Awaitable[None]]
 
 
@@ -127,6 +146,7 @@ class MainScreen(Screen[None]):
         self._pane_timer: Timer | None = None
         self.engine_filter = EngineFilter()
         self._good_filter = EngineFilter()
+        self._sampler: OverviewSampler | None = None
 
     @property
     def dtui(self) -> DtuiApp:
@@ -168,6 +188,8 @@ class MainScreen(Screen[None]):
         self._apply_filter_view()
         self.table.focus()
         self.live()
+        self._start_overview()
+        self.watch(self.table, "scroll_y", self._overview_follow_view, init=False)
 
     # -- listing and events ------------------------------------------------------------
 
@@ -232,6 +254,7 @@ class MainScreen(Screen[None]):
         status.api_version = self.dtui.client.api_version or ""
         status.connected = True
         self._update_counts()
+        self._overview_follow_view()
         if self._dirty_ids or self._gone_keys:
             self._schedule_flush()
 
@@ -292,6 +315,7 @@ class MainScreen(Screen[None]):
             gone, self._gone_keys = self._gone_keys, set()
             self.table.discard(gone)
             self._update_counts()
+            self._overview_follow_view()
         if not self._dirty_ids:
             return
         if self._refresh_worker is not None and self._refresh_worker.is_running:
@@ -306,6 +330,81 @@ class MainScreen(Screen[None]):
         status.running = sum(1 for c in containers if c.is_running)
         status.total = len(containers)
         status.marked = len(self.table.marks)
+
+    # -- the CPU/MEM overview ----------------------------------------------------------
+
+    def _start_overview(self) -> None:
+        """Create the sampler (once) and run it in the ``overview`` worker."""
+        if self._sampler is None:
+            interval = self.dtui.config.defaults.stats_interval
+            self._sampler = OverviewSampler(
+                self.dtui.client,
+                lambda figures: self.post_message(OverviewSampled(figures)),
+                interval=interval if interval > 0 else DEFAULT_INTERVAL,
+            )
+        self._overview_follow_view()
+        self.sample_overview()
+
+    @work(exclusive=True, group="overview", exit_on_error=False)
+    async def sample_overview(self) -> None:
+        """Sample the visible running rows every ``stats_interval`` s; cancelled to stop."""
+        if self._sampler is not None:
+            await self._sampler.run()
+
+    def _stop_overview(self) -> None:
+        self.workers.cancel_group(self, "overview")
+
+    def _overview_follow_view(self, *_: object) -> None:
+        """Sample the running rows in view now; clear the figures of rows no longer running.
+
+        Called whenever rows scroll, get filtered, sorted, re-listed or the screen resizes.
+        """
+        if self._sampler is None or not self.is_mounted:
+            return
+        table = self.table
+        in_view = [
+            key for key in table.keys_in_view()
+            if (container := table.container(key)) is not None and container.is_running
+        ]
+        self._sampler.set_containers(split_row_key(key)[1] for key in in_view)
+        stale = {
+            key: StatsCells() for key in table.stats_keys()
+            if (container := table.container(key)) is None or not container.is_running
+        }
+        if stale:
+            table.set_many_stats(stale)
+
+    def on_overview_sampled(self, message: OverviewSampled) -> None:
+        table = self.table
+        cells = {
+            key: overview_cells(figures)
+            for figures in message.figures
+            if (container := table.container(key := row_key(self.host, figures.container_id))) is not None
+            and container.is_running
+        }
+        if cells:
+            table.set_many_stats(cells)
+        self._overview_follow_view()  # a CPU/memory sort may have moved rows in or out of view
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._overview_follow_view)
+
+    def on_screen_suspend(self) -> None:
+        """Another screen is on top: stop the overview and the pane's timers and streams."""
+        self._stop_overview()
+        for view in self.query_one(DetailPane).query("TopView, StatsView"):
+            view.stop()  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        """Back on top: resume the overview and the pane's active tab."""
+        if self._sampler is None:
+            return  # first showing: on_mount starts the overview
+        self._start_overview()
+        pane = self.query_one(DetailPane)
+        if self.has_class("-pane-open"):
+            view = pane.query_one(f"#{pane.active_tab}-view")
+            if isinstance(view, (TopView, StatsView)):
+                view.activate()
 
     # -- view keys ---------------------------------------------------------------------
 
@@ -333,11 +432,13 @@ class MainScreen(Screen[None]):
         field = SORT_FIELDS[(SORT_FIELDS.index(table.sort_field) + 1) % len(SORT_FIELDS)]
         table.set_sort(field, False)
         self.query_one(StatusBar).sort_label = table.sort_label
+        self._overview_follow_view()
 
     def action_reverse_sort(self) -> None:
         """Reverse the order."""
         self.table.set_sort(self.table.sort_field, not self.table.sort_reverse)
         self.query_one(StatusBar).sort_label = self.table.sort_label
+        self._overview_follow_view()
 
     def action_mark(self) -> None:
         """Mark or unmark the row under the cursor, then move down."""
@@ -359,6 +460,7 @@ class MainScreen(Screen[None]):
     def _quick_filter_changed(self, event: Input.Changed) -> None:
         self.table.set_quick_filter(event.value)
         self.query_one(StatusBar).quick_filter = event.value.strip()
+        self._overview_follow_view()
 
     @on(Input.Submitted, "#quick-filter")
     def _quick_filter_submitted(self, event: Input.Submitted) -> None:
@@ -373,6 +475,7 @@ class MainScreen(Screen[None]):
         self.table.set_quick_filter("")
         self.query_one(StatusBar).quick_filter = ""
         self.table.focus()
+        self._overview_follow_view()
 
     def _escape_target(self) -> str | None:
         box = self.query_one("#quick-filter", Input)
@@ -392,6 +495,7 @@ class MainScreen(Screen[None]):
         elif target == "pane":
             self.remove_class("-pane-open", "-pane-full")
             self.table.focus()
+            self.call_after_refresh(self._overview_follow_view)
         elif target == "marks":
             self.table.clear_marks()
             self._update_counts()
@@ -417,17 +521,25 @@ class MainScreen(Screen[None]):
         self.app.push_screen(HelpScreen("Containers: keys", list(self._key_rows())))
 
     def _key_rows(self) -> Iterator[tuple[str, str]]:
-        for binding in self._own_bindings():
-            yield self._current_keys(binding), ACTION_TITLES.get(binding.action, binding.description)
+        """Help rows grouped by purpose; a row with an empty key is a group heading."""
+        bindings = list(self._own_bindings())
+        for group, actions in HELP_GROUPS:
+            yield "", group
+            for binding in bindings:
+                if binding.action in actions:
+                    yield self._current_keys(binding), ACTION_TITLES.get(binding.action, binding.description)
+        yield "", "Everywhere"
         yield "Tab", "Move focus between the table and the detail pane"
         yield "q", "Quit"
         yield "ctrl+p", "Command palette (every action)"
 
     def _current_keys(self, binding: Binding) -> str:
         """The keys bound to ``binding`` now, after the user's remaps."""
+        bindings = self._bindings.copy()
+        bindings.apply_keymap(self.app._keymap)
         keys = [
             self.app.get_key_display(bound)
-            for bound_list in self._bindings.key_to_bindings.values()
+            for bound_list in bindings.key_to_bindings.values()
             for bound in bound_list
             if bound.id == binding.id and bound.action == binding.action
         ]
@@ -470,6 +582,7 @@ class MainScreen(Screen[None]):
             return
         self.add_class("-pane-open")
         self.query_one(DetailPane).show_container(container)
+        self.call_after_refresh(self._overview_follow_view)
 
     @on(DataTable.RowHighlighted, "#containers")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -489,6 +602,7 @@ class MainScreen(Screen[None]):
         if not self.has_class("-pane-open"):
             self.action_details()
         self.toggle_class("-pane-full")
+        self.call_after_refresh(self._overview_follow_view)
 
     def action_logs(self) -> None:
         """Open the log screen of the selected container."""
@@ -681,3 +795,11 @@ class MainScreen(Screen[None]):
         container = self._cursor_container()
         if container is not None:
             self.app.push_screen(ExportScreen(container))
+
+
+def overview_cells(figures: OverviewFigures) -> StatsCells:
+    """The CPU% and MEM cells of one container's figures (``—`` for what is unknown)."""
+    cpu_text = NO_VALUE if figures.cpu_percent is None else f"{figures.cpu_percent:.1f}%"
+    mem_text = NO_VALUE if figures.memory_used is None else format_bytes(figures.memory_used)
+    memory = None if figures.memory_used is None else float(figures.memory_used)
+    return StatsCells(cpu_text, mem_text, figures.cpu_percent, memory)

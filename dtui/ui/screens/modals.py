@@ -262,6 +262,9 @@ class HelpScreen(ModalScreen[None]):
         text = Text(f"{self.title_text}\n\n", style="bold")
         width = max((len(key) for key, _ in self.rows), default=0)
         for key, description in self.rows:
+            if not key:
+                text.append(f"\n{description}\n", style="bold underline")
+                continue
             text.append(f"{key:>{width}}  ", style="bold cyan")
             text.append(f"{description}\n", style="")
         text.append("\nEsc closes", style="dim")
