@@ -8,6 +8,17 @@ from textual.message import Message
 
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerSummary, Event
+from dtui.ui.stats_overview import OverviewSampled
+
+__all__ = [
+    "ActionFinished",
+    "ContainerEventReceived",
+    "ContainersListed",
+    "EngineFailed",
+    "EventsLost",
+    "ListingFailed",
+    "OverviewSampled",
+]
 
 
 @dataclass

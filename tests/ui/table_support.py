@@ -32,9 +32,10 @@ class FakeDocker:
         engine: The route table (``engine.requests`` records every request).
         containers: ``Id`` -> list item JSON.
         list_calls: Decoded query parameters of each ``GET /containers/json``.
+        stats_calls: Container ids of each stats request (answered only with ``serve_stats``).
     """
 
-    def __init__(self, items: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, items: list[dict[str, Any]] | None = None, *, serve_stats: bool = False) -> None:
         self.engine = FakeEngine()
         self.containers: dict[str, dict[str, Any]] = {item["Id"]: item for item in items or []}
         self.list_calls: list[dict[str, Any]] = []
@@ -44,6 +45,9 @@ class FakeDocker:
         for action in ("start", "stop", "restart", "kill", "pause", "unpause", "rename"):
             self.engine.route("POST", f"/containers/[^/]+/{action}", status=204)
         self.engine.route("DELETE", "/containers/[^/]+", status=204)
+        self.stats_calls: list[str] = []
+        if serve_stats:  # else stats requests get the engine's 404 and the overview stays empty
+            self.engine.route("GET", "/containers/[^/]+/stats", handler=self._stats)
 
     def add(self, name: str, **kwargs: Any) -> dict[str, Any]:
         item = container_json(name, **kwargs)
@@ -60,6 +64,28 @@ class FakeDocker:
         if "id" in filters:
             items = [c for c in items if any(c["Id"].startswith(p) for p in filters["id"])]
         return httpx.Response(200, json=items)
+
+    def _stats(self, request: httpx.Request) -> httpx.Response:
+        """One-shot stats: the n-th record of a container used n × 0.25 s CPU of n s (50% of 2 CPUs).
+
+        Running containers get 20 MiB in use; others the empty record the engine sends.
+        """
+        container_id = request.url.path.split("/")[-2]
+        self.stats_calls.append(container_id)
+        item = self.containers.get(container_id)
+        if item is None:
+            return httpx.Response(404, json={"message": f"No such container: {container_id}"})
+        if item["State"] != "running":
+            return httpx.Response(200, json={"read": "0001-01-01T00:00:00Z", "cpu_stats": {}, "memory_stats": {}})
+        round_number = self.stats_calls.count(container_id)
+        return httpx.Response(200, json={
+            "read": "2026-11-28T01:10:00.1Z",
+            "cpu_stats": {"cpu_usage": {"total_usage": round_number * 250_000_000},
+                          "system_cpu_usage": round_number * 1_000_000_000, "online_cpus": 2},
+            "precpu_stats": {"cpu_usage": {"total_usage": 0}},
+            "memory_stats": {"usage": 20 * 1024 * 1024 + 4096, "stats": {"inactive_file": 4096}, "limit": 8 << 30},
+            "id": container_id,
+        })
 
     def _events(self, request: httpx.Request) -> httpx.Response:
         queue: asyncio.Queue[bytes | None] = asyncio.Queue()

@@ -147,6 +147,8 @@ class MainScreen(Screen[None]):
         self.engine_filter = EngineFilter()
         self._good_filter = EngineFilter()
         self._sampler: OverviewSampler | None = None
+        self._overview_worker: Worker[None] | None = None
+        self._overview_on = False  # False while another screen is on top
 
     @property
     def dtui(self) -> DtuiApp:
@@ -334,7 +336,8 @@ class MainScreen(Screen[None]):
     # -- the CPU/MEM overview ----------------------------------------------------------
 
     def _start_overview(self) -> None:
-        """Create the sampler (once) and run it in the ``overview`` worker."""
+        """Turn the overview on (creating the sampler once); the worker starts with rows in view."""
+        self._overview_on = True
         if self._sampler is None:
             interval = self.dtui.config.defaults.stats_interval
             self._sampler = OverviewSampler(
@@ -343,7 +346,6 @@ class MainScreen(Screen[None]):
                 interval=interval if interval > 0 else DEFAULT_INTERVAL,
             )
         self._overview_follow_view()
-        self.sample_overview()
 
     @work(exclusive=True, group="overview", exit_on_error=False)
     async def sample_overview(self) -> None:
@@ -352,7 +354,9 @@ class MainScreen(Screen[None]):
             await self._sampler.run()
 
     def _stop_overview(self) -> None:
+        self._overview_on = False
         self.workers.cancel_group(self, "overview")
+        self._overview_worker = None
 
     def _overview_follow_view(self, *_: object) -> None:
         """Sample the running rows in view now; clear the figures of rows no longer running.
@@ -367,6 +371,9 @@ class MainScreen(Screen[None]):
             if (container := table.container(key)) is not None and container.is_running
         ]
         self._sampler.set_containers(split_row_key(key)[1] for key in in_view)
+        idle = self._overview_worker is None or self._overview_worker.is_finished
+        if self._overview_on and in_view and idle:  # started once there is something to sample
+            self._overview_worker = self.sample_overview()
         stale = {
             key: StatsCells() for key in table.stats_keys()
             if (container := table.container(key)) is None or not container.is_running

@@ -189,6 +189,23 @@ class ContainerTable(DataTable[Text]):
         """Row keys as shown, top to bottom."""
         return [row.key.value for row in self.ordered_rows if row.key.value is not None]
 
+    def keys_in_view(self) -> list[str]:
+        """Row keys scrolled into view now (none while the table is hidden), top to bottom."""
+        if not self.display or not self.row_count:
+            return []
+        header = self.header_height if self.show_header else 0
+        top = round(self.scroll_y)
+        bottom = top + max(0, self.scrollable_content_region.height - header)
+        keys: list[str] = []
+        y = 0
+        for row in self.ordered_rows:
+            if y >= bottom:
+                break
+            if y + row.height > top and row.key.value is not None:
+                keys.append(row.key.value)
+            y += row.height
+        return keys
+
     def selected_keys(self) -> list[str]:
         """The marked containers in display order, else the one under the cursor."""
         if self.marks:
@@ -240,6 +257,15 @@ class ContainerTable(DataTable[Text]):
         """
         self._stats[key] = StatsCells(cpu_text, mem_text, cpu, memory)
         self._sync()
+
+    def set_many_stats(self, cells: dict[str, StatsCells]) -> None:
+        """Like :meth:`set_stats` for several rows at once (one redraw)."""
+        self._stats.update(cells)
+        self._sync()
+
+    def stats_keys(self) -> set[str]:
+        """Row keys that have resource usage set."""
+        return set(self._stats)
 
     def set_pending(self, key: str, label: str | None) -> None:
         """Show (or, with None, clear) an action in progress on a row's state cell."""
