@@ -10,11 +10,17 @@ Resuming without duplicates: ``timestamps=1`` is always requested (the column is
 when the user asks). When a followed stream ends because the container stopped, the worker
 waits for it to run again and asks for the lines ``since`` the last timestamp seen, dropping
 those at or before it (`ResumeFilter`).
+
+Search (``/``, ``n``/``N``, ``&`` to filter) lives in the `LogView`; this screen only owns
+the prompt. Saving (``ctrl+s``) writes either the lines held (the buffer) or the complete
+log fetched afresh from the engine, as raw line text (what ``docker logs`` prints), to a
+new file: an existing file is never overwritten.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections import deque
 from dataclasses import dataclass, replace
@@ -33,7 +39,7 @@ from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.streams import LogLine, parse_rfc3339
 from dtui.ui.safe_text import safe_line, safe_plain
-from dtui.ui.widgets.log_view import DEFAULT_MAX_LINES, LogView
+from dtui.ui.widgets.log_view import DEFAULT_MAX_LINES, REGEX_PREFIX, LogView, SearchPattern
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -56,7 +62,12 @@ _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _DURATION = re.compile(r"(?:\d+(?:\.\d+)?[smhd])+")
 _UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
+SAVE_CHUNK: Final = 2000
+"""Lines of a full-log fetch written (and reported as progress) at a time."""
+_UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
+
 Tail = int | Literal["all"]
+PromptKind = Literal["tail", "since", "search", "save"]
 
 
 # ------------------------------------------------------------------------ options
@@ -246,6 +257,68 @@ class LogStreamFailed(LogStreamEvent):
         self.error = error
 
 
+class LogSaveProgressed(Message):
+    """A full-log save wrote ``lines`` lines so far."""
+
+    def __init__(self, path: str, lines: int) -> None:
+        super().__init__()
+        self.path = path
+        self.lines = lines
+
+
+class LogSaved(Message):
+    """A save finished: ``lines`` lines written to ``path``."""
+
+    def __init__(self, path: str, lines: int, full: bool) -> None:
+        super().__init__()
+        self.path = path
+        self.lines = lines
+        self.full = full
+
+
+class LogSaveFailed(Message):
+    """A save failed (file or engine error); ``reason`` is for the user (untrusted parts)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__()
+        self.path = path
+        self.reason = reason
+
+
+def default_save_path(name: str, now: datetime | None = None) -> str:
+    """The save prompt's default: ``./<name>-<YYYYmmdd-HHMMSS>.log`` in local time.
+
+    Args:
+        name: The container's name (untrusted: reduced to safe file-name characters).
+        now: The current time (tests pass a fixed one).
+
+    Returns:
+        A relative path.
+    """
+    stem = _UNSAFE_FILE_CHARS.sub("_", name).lstrip(".")[:60] or "container"
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return f"./{stem}-{stamp}.log"
+
+
+def write_new_file(path: str, lines: list[str]) -> int:
+    """Write lines (each followed by a newline) to a file that must not exist yet.
+
+    Args:
+        path: Where to write.
+        lines: Raw line text.
+
+    Returns:
+        The number of lines written.
+
+    Raises:
+        OSError: Including FileExistsError: nothing is ever overwritten.
+    """
+    with open(path, "x", encoding="utf-8", errors="surrogateescape", newline="") as handle:
+        for start in range(0, len(lines), SAVE_CHUNK):
+            handle.write("".join(line + "\n" for line in lines[start : start + SAVE_CHUNK]))
+    return len(lines)
+
+
 # ------------------------------------------------------------------------ screen
 
 
@@ -268,6 +341,12 @@ class LogScreen(Screen[None]):
         Binding("w", "toggle_wrap", "Wrap", id="logs.wrap"),
         Binding("g,home", "top", "Top", id="logs.top", show=False),
         Binding("G,end", "live", "Live", id="logs.live"),
+        Binding("slash", "prompt_search", "Search", id="logs.search"),
+        Binding("n", "next_match", "Next", id="logs.next_match", show=False),
+        Binding("N", "previous_match", "Previous", id="logs.previous_match", show=False),
+        Binding("ampersand", "toggle_filter", "Filter", id="logs.filter"),
+        Binding("ctrl+r", "toggle_regex", "Regex", id="logs.search_regex", show=False),
+        Binding("ctrl+s", "save", "Save", id="logs.save"),
     ]
 
     def __init__(
@@ -282,7 +361,9 @@ class LogScreen(Screen[None]):
         self._generation = 0
         self._pending: deque[LogLine | Notice] = deque(maxlen=max_lines)
         self._resume = ResumeFilter()
-        self._prompt_kind: Literal["tail", "since"] | None = None
+        self._prompt_kind: PromptKind | None = None
+        self._save_full = False
+        self._save_status = ""
 
     # -------------------------------------------------------------- layout
 
@@ -303,13 +384,20 @@ class LogScreen(Screen[None]):
         self.watch(self.view, "new_lines", self._refresh_marker, init=False)
         self.watch(self.view, "live", self._refresh_marker, init=False)
         self.set_interval(FLUSH_INTERVAL, self._flush_pending)
+        self.on_mount_search()
         self.view.focus()
         self._refresh_status()
         self._refresh_marker()
         self._restart(clear=True)
 
+    def on_mount_search(self) -> None:
+        """Keep the marker's search part current."""
+        for name in ("match_count", "match_position", "searching"):
+            self.watch(self.view, name, self._refresh_marker, init=False)
+
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "logs")
+        self.workers.cancel_group(self, "logs-save")
 
     # -------------------------------------------------------------- status
 
@@ -331,11 +419,31 @@ class LogScreen(Screen[None]):
         view = self.view
         marker = self.query_one("#logs-marker", Static)
         if view.live:
-            marker.update(Text(f"live · {view.line_count} lines"), layout=False)
-            marker.set_class(False, "-frozen")
+            line = Text(f"live · {view.line_count} lines", no_wrap=True, overflow="ellipsis")
         else:
-            marker.update(Text(f"paused · +{view.new_lines} new lines · G/End: back to live"), layout=False)
-            marker.set_class(True, "-frozen")
+            line = Text(
+                f"paused · +{view.new_lines} new lines · G/End: back to live", no_wrap=True, overflow="ellipsis"
+            )
+        line.append_text(self._search_summary())
+        if self._save_status:
+            line.append(f" · {self._save_status}")
+        marker.update(line, layout=False)
+        marker.set_class(not view.live, "-frozen")
+
+    def _search_summary(self) -> Text:
+        """`` · /query 3/120`` (plus ``filter``, ``…`` while scanning), or nothing."""
+        view = self.view
+        search = view.search
+        summary = Text()
+        if search is None:
+            return summary
+        summary.append(" · " + ("re:" if search.regex else "/"))
+        summary.append_text(safe_line(search.query, max_length=20))
+        position = view.match_position or "-"
+        summary.append(f" {position}/{view.match_count}{'…' if view.searching else ''}")
+        if view.filter_matches:
+            summary.append(" · filter")
+        return summary
 
     def _set_state(self, state: str) -> None:
         self.state = state
@@ -559,6 +667,167 @@ class LogScreen(Screen[None]):
         """Ask how many lines to start with."""
         self._open_prompt("tail", str(self.options.tail), "lines to start with: a number or all")
 
+    def action_prompt_search(self) -> None:
+        """Ask what to search for (``re:`` prefix or ctrl+r: regular expression)."""
+        search = self.view.search
+        value = "" if search is None else (REGEX_PREFIX if search.regex else "") + search.query
+        self._open_prompt("search", value, "search: text, or re:<regex> (ctrl+r); empty: clear")
+        self._refresh_search_title(value)
+
+    def action_next_match(self) -> None:
+        """Show the next matching line."""
+        self._step_match(backwards=False)
+
+    def action_previous_match(self) -> None:
+        """Show the previous matching line."""
+        self._step_match(backwards=True)
+
+    def _step_match(self, *, backwards: bool) -> None:
+        view = self.view
+        if view.search is None:
+            self.notify("No search: press / to search", markup=False)
+        elif not view.next_match(backwards=backwards):
+            self.notify("No match (yet)", markup=False)
+
+    def action_toggle_filter(self) -> None:
+        """Show only the matching lines, or every line again."""
+        view = self.view
+        if view.search is None:
+            self.notify("No search: press / to search, then & to filter", markup=False)
+            return
+        view.filter_matches = not view.filter_matches
+        self._refresh_marker()
+
+    def action_toggle_regex(self) -> None:
+        """In the search prompt: switch between plain text and regular expression."""
+        if self._prompt_kind != "search":
+            return
+        prompt = self.query_one("#logs-prompt", Input)
+        value = prompt.value
+        value = value[len(REGEX_PREFIX) :] if value.startswith(REGEX_PREFIX) else REGEX_PREFIX + value
+        self._fill_prompt(value)
+        self._refresh_search_title(value)
+
+    def _refresh_search_title(self, value: str) -> None:
+        regex = value.startswith(REGEX_PREFIX)
+        self.query_one("#logs-prompt", Input).border_title = "search (regex)" if regex else "search (text)"
+
+    def _search_submitted(self, value: str) -> None:
+        if value in {"", REGEX_PREFIX}:
+            self._close_prompt()
+            self.view.set_search(None)
+            self._refresh_marker()
+            return
+        try:
+            pattern = SearchPattern.parse(value)
+        except ValueError as error:
+            self.notify(str(error), title="Invalid search", severity="warning", markup=False)
+            return
+        self._close_prompt()
+        self.view.set_search(pattern)
+        self._refresh_marker()
+
+    def action_save(self) -> None:
+        """Ask where to save; ctrl+s again in the prompt switches buffer / complete log."""
+        if self._prompt_kind == "save":
+            self._save_full = not self._save_full
+            self._refresh_save_title()
+            return
+        self._save_full = False
+        name = self.container.name or self.container.short_id
+        self._open_prompt("save", default_save_path(name), "file to write (never overwritten)")
+        self._refresh_save_title()
+
+    def _refresh_save_title(self) -> None:
+        if self._save_full:
+            title = "save full log from engine (ctrl+s: buffer)"
+        else:
+            title = "save buffer (ctrl+s: full log)"
+        self.query_one("#logs-prompt", Input).border_title = title
+
+    def _save_submitted(self, value: str) -> None:
+        path = os.path.expanduser(value.strip())
+        if not path:
+            self.notify("Give a file name", severity="warning", markup=False)
+            return
+        if os.path.lexists(path):
+            self.notify(
+                f"{path} exists: it is never overwritten; choose another name",
+                title="File exists", severity="warning", markup=False,
+            )
+            return
+        self._close_prompt()
+        if self._save_full:
+            self._set_save_status("saving full log: 0 lines")
+            self._save_full_log(path)
+        else:
+            lines = [entry.text for entry in self.view.entries if entry.kind != "notice"]
+            self._set_save_status(f"saving {len(lines)} lines")
+            self._save_buffer(path, lines)
+
+    def _set_save_status(self, status: str) -> None:
+        self._save_status = status
+        self._refresh_marker()
+
+    @work(group="logs-save", thread=True, exit_on_error=False)
+    def _save_buffer(self, path: str, lines: list[str]) -> None:
+        """Write the buffer's lines to a new file (in a thread: file I/O)."""
+        try:
+            written = write_new_file(path, lines)
+        except OSError as error:
+            self.post_message(LogSaveFailed(path, error.strerror or str(error)))
+            return
+        self.post_message(LogSaved(path, written, full=False))
+
+    @work(group="logs-save", exit_on_error=False)
+    async def _save_full_log(self, path: str) -> None:
+        """Fetch the complete log afresh (both streams, no timestamps) into a new file."""
+        client: EngineClient = self.app.client  # type: ignore[attr-defined]
+        try:
+            handle = await asyncio.to_thread(
+                open, path, "x", encoding="utf-8", errors="surrogateescape", newline=""
+            )
+        except OSError as error:
+            self.post_message(LogSaveFailed(path, error.strerror or str(error)))
+            return
+        written = 0
+        try:
+            tty = self.tty
+            if tty is None:
+                tty = (await client.containers.inspect(self.container.id)).tty
+            chunk: list[str] = []
+            async for line in client.containers.logs(self.container.id, tty=tty, tail="all"):
+                chunk.append(line.text + "\n")
+                if len(chunk) >= SAVE_CHUNK:
+                    await asyncio.to_thread(handle.write, "".join(chunk))
+                    written += len(chunk)
+                    chunk = []
+                    self.post_message(LogSaveProgressed(path, written))
+            await asyncio.to_thread(handle.write, "".join(chunk))
+            written += len(chunk)
+        except EngineError as error:
+            self.post_message(LogSaveFailed(path, "engine: " + error.message))
+            return
+        except OSError as error:
+            self.post_message(LogSaveFailed(path, error.strerror or str(error)))
+            return
+        finally:
+            await asyncio.to_thread(handle.close)
+        self.post_message(LogSaved(path, written, full=True))
+
+    def on_log_save_progressed(self, message: LogSaveProgressed) -> None:
+        self._set_save_status(f"saving full log: {message.lines} lines")
+
+    def on_log_saved(self, message: LogSaved) -> None:
+        self._set_save_status("")
+        what = "full log" if message.full else "buffer"
+        self.notify(f"Saved {what}: {message.lines} lines to {message.path}", markup=False)
+
+    def on_log_save_failed(self, message: LogSaveFailed) -> None:
+        self._set_save_status("")
+        reason = safe_plain(message.reason, max_length=300)
+        self.notify(f"Could not save {message.path}: {reason}", severity="error", markup=False)
+
     def action_prompt_since(self) -> None:
         """Ask from when to show lines."""
         since = self.options.since.isoformat() if self.options.since else ""
@@ -566,7 +835,7 @@ class LogScreen(Screen[None]):
 
     # -------------------------------------------------------------- prompt
 
-    def _open_prompt(self, kind: Literal["tail", "since"], value: str, placeholder: str) -> None:
+    def _open_prompt(self, kind: PromptKind, value: str, placeholder: str) -> None:
         prompt = self.query_one("#logs-prompt", Input)
         self._prompt_kind = kind
         prompt.placeholder = placeholder
@@ -590,6 +859,12 @@ class LogScreen(Screen[None]):
     @on(Input.Submitted, "#logs-prompt")
     def _prompt_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._prompt_kind == "search":
+            self._search_submitted(event.value)
+            return
+        if self._prompt_kind == "save":
+            self._save_submitted(event.value)
+            return
         try:
             if self._prompt_kind == "tail":
                 options = replace(self.options, tail=parse_tail(event.value))

@@ -164,7 +164,8 @@ class ContainerTable(DataTable[Text]):
     def columns_shown(self) -> tuple[Column, ...]:
         """The columns in display order."""
         size = (SIZE_COLUMN,) if self.show_size else ()
-        return (*BASE_COLUMNS, *size, *STATS_COLUMNS)
+        # CPU and memory right after the state, so they stay on screen at 80 columns.
+        return (*BASE_COLUMNS[:5], *STATS_COLUMNS, *BASE_COLUMNS[5:], *size)
 
     @property
     def containers(self) -> dict[str, ContainerSummary]:

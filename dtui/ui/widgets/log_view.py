@@ -10,20 +10,30 @@ end (``go_live``) or scrolling back down to the last row makes it live again.
 
 Every line a container wrote is rendered through ``dtui.ui.safe_text``: SGR colours are kept,
 every other escape sequence is dropped, nothing is parsed as markup.
+
+Search: `set_search` compiles a `SearchPattern` and scans the ring in chunks of `SCAN_CHUNK`
+lines, one chunk per message-loop turn, so a 100 000-line buffer never blocks input; lines
+that arrive later are scanned the same way. Matching runs on the line's plain text
+(`strip_controls`), one match per line counts. With ``filter_matches`` on, only matching
+lines are shown (and wrap is not applied).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import asyncio
+import re
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
-from itertools import accumulate
+from dataclasses import dataclass
+from itertools import accumulate, islice
 from typing import ClassVar, Final, Literal
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.reactive import var
@@ -31,7 +41,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from dtui.engine.streams import LogLine
-from dtui.ui.safe_text import ELLIPSIS, safe_line, safe_plain
+from dtui.ui.safe_text import ELLIPSIS, safe_line, safe_plain, strip_controls
 
 EntryKind = Literal["stdout", "stderr", "notice"]
 
@@ -51,6 +61,58 @@ GUTTER_WIDTH: Final = 2
 TIMESTAMP_WIDTH: Final = 28  # "2026-11-28T01:00:24.224915Z "
 _GUTTER_MARK: Final = {"stdout": "  ", "stderr": "E ", "notice": "» "}
 _CACHE_SIZE: Final = 2048
+SCAN_CHUNK: Final = 5000
+"""Lines searched per message-loop turn."""
+REGEX_PREFIX: Final = "re:"
+"""A search query starting with this is a regular expression; otherwise plain text."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPattern:
+    """A compiled search: plain text or a regular expression, smart case.
+
+    Attributes:
+        query: What the user typed (without the ``re:`` prefix).
+        regex: Whether ``query`` is a regular expression.
+        compiled: The pattern matched against each line's plain text.
+    """
+
+    query: str
+    regex: bool
+    compiled: re.Pattern[str]
+
+    @classmethod
+    def parse(cls, text: str) -> SearchPattern:
+        """Compile what the user typed: ``re:<regex>`` or plain text.
+
+        Smart case: the search ignores case unless the query holds an upper-case letter.
+
+        Args:
+            text: The prompt's value.
+
+        Returns:
+            The compiled search.
+
+        Raises:
+            ValueError: The query is empty or not a valid regular expression.
+        """
+        regex = text.startswith(REGEX_PREFIX)
+        query = text[len(REGEX_PREFIX) :] if regex else text
+        if not query:
+            raise ValueError("empty search")
+        flags = 0 if any(char.isupper() for char in query) else re.IGNORECASE
+        try:
+            compiled = re.compile(query if regex else re.escape(query), flags)
+        except re.error as error:
+            raise ValueError(f"invalid regular expression: {error}") from None
+        return cls(query, regex, compiled)
+
+
+def plain_of(text: str) -> str:
+    """A line's searchable text: every escape sequence and control character removed."""
+    if text.isascii() and text.isprintable():
+        return text
+    return strip_controls(text)
 
 
 class LogEntry:
@@ -140,6 +202,8 @@ class LogView(ScrollView, can_focus=True):
         "log-view--stderr",
         "log-view--notice",
         "log-view--timestamp",
+        "log-view--match",
+        "log-view--current-match",
     }
 
     DEFAULT_CSS = """
@@ -150,6 +214,8 @@ class LogView(ScrollView, can_focus=True):
         & > .log-view--stderr { color: $error; text-style: bold; }
         & > .log-view--notice { color: $warning; text-style: italic; }
         & > .log-view--timestamp { color: $text-muted; }
+        & > .log-view--match { background: $warning 60%; color: $text; }
+        & > .log-view--current-match { background: $accent; color: $text; text-style: bold; }
     }
     LogView.-wrap { overflow-x: hidden; }
     """
@@ -159,6 +225,15 @@ class LogView(ScrollView, can_focus=True):
 
     new_lines: var[int] = var(0)
     """Lines that arrived while the view was frozen (not live)."""
+
+    match_count: var[int] = var(0)
+    """Lines held that match the search (0 without a search)."""
+
+    match_position: var[int] = var(0)
+    """1-based position of the current match among `match_count` (0: none chosen)."""
+
+    searching: var[bool] = var(False)
+    """True while lines remain to be scanned for the search."""
 
     def __init__(
         self,
@@ -185,6 +260,12 @@ class LogView(ScrollView, can_focus=True):
         self._moving = False  # set while dtui itself moves scroll_y
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(_CACHE_SIZE)
         self._styles: dict[str, Style] = {}  # computed CSS styles; cleared when styles change
+        self._search: SearchPattern | None = None
+        self._matches: list[int] = []  # absolute indices of matching lines, ascending
+        self._scan_next = 0  # absolute index of the next line to scan
+        self._scan_scheduled = False
+        self._current: int | None = None  # absolute index of the current match
+        self._filter = False
 
     # ------------------------------------------------------------------ contents
 
@@ -229,6 +310,10 @@ class LogView(ScrollView, can_focus=True):
         self._cache.clear()
         self._row_ends = [] if self._wrap else None
         self._row_base = 0
+        self._matches = []
+        self._scan_next = 0
+        self._current = None
+        self._refresh_match_counts()
         self.new_lines = 0
         self.live = True
         self._update_virtual_size()
@@ -244,6 +329,11 @@ class LogView(ScrollView, can_focus=True):
         dropped_rows = self._drop_rows(overflow)
         self._entries.extend(batch)
         self._first_index += overflow
+        if self._search is not None:
+            dropped_matches = self._drop_matches()
+            if self._filter:
+                dropped_rows = dropped_matches
+            self._schedule_scan()
         self._max_cells = max(self._max_cells, max(entry.cells for entry in batch))
         if self._row_ends is not None:
             self._add_rows(batch)
@@ -309,6 +399,165 @@ class LogView(ScrollView, can_focus=True):
         gutter = GUTTER_WIDTH if self._show_gutter else 0
         return gutter + (TIMESTAMP_WIDTH if self._show_timestamps else 0)
 
+    # ------------------------------------------------------------------ search
+
+    @property
+    def search(self) -> SearchPattern | None:
+        """The active search, if any."""
+        return self._search
+
+    @property
+    def filter_matches(self) -> bool:
+        """Show only the lines matching the search (live: new lines are filtered too)."""
+        return self._filter
+
+    @filter_matches.setter
+    def filter_matches(self, value: bool) -> None:
+        if value == self._filter:
+            return
+        self._filter = value
+        self._relayout_around_current()
+
+    def set_search(self, pattern: SearchPattern | None) -> None:
+        """Start searching for ``pattern`` (None: stop searching and leave filter mode).
+
+        Args:
+            pattern: The compiled search.
+        """
+        self._search = pattern
+        self._scan_scheduled = False  # a running scan sees the new pattern and stops
+        self.searching = False
+        self._matches = []
+        self._current = None
+        self._scan_next = self._first_index
+        if pattern is None:
+            self._filter = False
+        self._cache.clear()
+        self._refresh_match_counts()
+        self._schedule_scan()
+        self._relayout_around_current()
+
+    def next_match(self, backwards: bool = False) -> bool:
+        """Move to the next (or previous) matching line, wrapping around, and show it.
+
+        Args:
+            backwards: Go to the previous match instead.
+
+        Returns:
+            False when nothing matches (yet).
+        """
+        if not self._matches:
+            return False
+        matches = self._matches
+        if self._current is not None:
+            origin = self._current
+        else:
+            top = self._first_index + self._entry_at_row(round(self.scroll_y))
+            origin = top - 1 if not backwards else top
+        if backwards:
+            position = bisect_left(matches, origin) - 1
+        else:
+            position = bisect_right(matches, origin)
+        self._current = matches[position % len(matches)]
+        self._cache.clear()
+        self._refresh_match_counts()
+        self._show_entry(self._current - self._first_index)
+        return True
+
+    def match_indices(self) -> Sequence[int]:
+        """Ring indices of the matching lines found so far, oldest first."""
+        return [index - self._first_index for index in self._matches]
+
+    def _show_entry(self, index: int) -> None:
+        """Scroll so the line ``index`` of the ring sits in the middle (freezing the view)."""
+        row = self._first_row_of(index)
+        target = max(0, min(row - self.scrollable_content_region.height // 2, self.max_scroll_y))
+        if target < self.max_scroll_y:
+            self.live = False
+        self._move_to(target)
+        self.refresh()
+
+    def _relayout_around_current(self) -> None:
+        live = self.live
+        keep = self._entry_at_row(round(self.scroll_y))
+        if self._current is not None and self._current >= self._first_index:
+            keep = self._current - self._first_index
+        self._moving = True  # a shrinking size clamps scroll_y: that is no user scroll
+        try:
+            self._update_virtual_size()
+        finally:
+            self._moving = False
+        self.live = live
+        if live:
+            self._move_to(self.max_scroll_y)
+        else:
+            self._move_to(max(0, min(self._first_row_of(keep), self.max_scroll_y)) if self._entries else 0)
+        self.refresh()
+
+    def _drop_matches(self) -> int:
+        """Forget matches of lines dropped from the ring; returns how many were dropped."""
+        first = self._first_index
+        if self._current is not None and self._current < first:
+            self._current = None
+        self._scan_next = max(self._scan_next, first)
+        dropped = bisect_left(self._matches, first)
+        if dropped:
+            del self._matches[:dropped]
+            self._refresh_match_counts()
+        return dropped
+
+    def _schedule_scan(self) -> None:
+        """Start the scan worker unless it runs already (it picks up new lines itself)."""
+        if self._search is None or self._scan_scheduled:
+            return
+        if self._scan_next >= self._first_index + len(self._entries):
+            self.searching = False
+            return
+        self._scan_scheduled = True
+        self.searching = True
+        self._scan(self._search)
+
+    @work(group="log-search", exit_on_error=False)
+    async def _scan(self, search: SearchPattern) -> None:
+        """Search chunk after chunk until every line is scanned, yielding in between."""
+        try:
+            while self._search is search and self._scan_next < self._first_index + len(self._entries):
+                self._scan_chunk(search)
+                # A chunk is a few milliseconds of work: let keys and paints in between.
+                await asyncio.sleep(0)
+        finally:
+            if self._search is search:
+                self._scan_scheduled = False
+                self.searching = False
+                self._schedule_scan()  # a new search or new lines may have come in
+
+    def _scan_chunk(self, search: SearchPattern) -> None:
+        """Search the next `SCAN_CHUNK` lines."""
+        start = self._scan_next - self._first_index
+        stop = min(len(self._entries), start + SCAN_CHUNK)
+        find = search.compiled.search
+        found = [
+            self._first_index + index
+            for index, entry in enumerate(islice(self._entries, start, stop), start)
+            if entry.kind != "notice" and find(plain_of(entry.text))
+        ]
+        self._scan_next = self._first_index + stop
+        if found:
+            self._matches.extend(found)
+            self._refresh_match_counts()
+            if self._filter:
+                self._update_virtual_size()
+                if self.live:
+                    self._move_to(self.max_scroll_y)
+            self.refresh()
+
+    def _refresh_match_counts(self) -> None:
+        self.match_count = len(self._matches)
+        if self._current is None:
+            self.match_position = 0
+        else:
+            self.match_position = bisect_left(self._matches, self._current) + 1
+
     # ------------------------------------------------------------------ scrolling
 
     def go_live(self) -> None:
@@ -335,7 +584,9 @@ class LogView(ScrollView, can_focus=True):
         if self._moving:
             return
         if new_value < old_value:
-            self.live = False
+            # Landing exactly on the end is the size shrinking (filter mode), not the user.
+            if new_value < self.max_scroll_y:
+                self.live = False
         elif new_value >= self.max_scroll_y and not self.live:
             self.live = True
             self.new_lines = 0
@@ -407,14 +658,20 @@ class LogView(ScrollView, can_focus=True):
         self._row_base = new_base
         return dropped
 
+    def _wrapping(self) -> bool:
+        """Wrap mode applies (filter mode always crops)."""
+        return self._wrap and not self._filter
+
     def _total_rows(self) -> int:
+        if self._filter:
+            return len(self._matches)
         if not self._wrap:
             return len(self._entries)
         ends = self._ensure_rows()
         return ends[-1] - self._row_base if ends else 0
 
     def _update_virtual_size(self) -> None:
-        if self._wrap:
+        if self._wrapping():
             width = self._content_width()
         else:
             width = self.prefix_width + self._max_cells
@@ -424,12 +681,19 @@ class LogView(ScrollView, can_focus=True):
         """Index (into the ring) of the line drawn on ``row``; 0 when empty."""
         if not self._entries:
             return 0
+        if self._filter:
+            if not self._matches:
+                return 0
+            row = min(max(row, 0), len(self._matches) - 1)
+            return self._matches[row] - self._first_index
         if not self._wrap:
             return min(max(row, 0), len(self._entries) - 1)
         ends = self._ensure_rows()
         return min(bisect_right(ends, self._row_base + row), len(ends) - 1)
 
     def _first_row_of(self, index: int) -> int:
+        if self._filter:
+            return bisect_left(self._matches, self._first_index + index)
         if not self._wrap:
             return index
         ends = self._ensure_rows()
@@ -454,8 +718,8 @@ class LogView(ScrollView, can_focus=True):
         row = scroll_y + y
         if row >= self._total_rows() or row < 0:
             return Strip.blank(width, base_style)
-        if not self._wrap:
-            strip = self._line_strip(row)
+        if not self._wrapping():
+            strip = self._line_strip(self._entry_at_row(row) if self._filter else row)
             return strip.crop_extend(scroll_x, scroll_x + width, base_style)
         return self._wrapped_row(row, width, base_style)
 
@@ -478,12 +742,12 @@ class LogView(ScrollView, can_focus=True):
         if cached is not None:
             return cached
         entry = self._entries[index]
-        text = self._line_text(entry)
+        text = self._line_text(entry, self._first_index + index)
         strip = Strip(list(text.render(self.app.console)), text.cell_len)
         self._cache[key] = strip
         return strip
 
-    def _line_text(self, entry: LogEntry) -> Text:
+    def _line_text(self, entry: LogEntry, index: int) -> Text:
         """Gutter + timestamp + the sanitised line, with the base style beneath."""
         line = Text(no_wrap=True, end="")
         if self._show_gutter:
@@ -494,9 +758,20 @@ class LogView(ScrollView, can_focus=True):
         if entry.kind == "notice":
             line.append(entry.text, style=self._kind_style("notice"))
         else:
-            line.append_text(display_text(entry.text))
+            body = display_text(entry.text)
+            if self._search is not None:
+                self._highlight(body, current=index == self._current)
+            line.append_text(body)
         line.stylize_before(self._style(""))
         return line
+
+    def _highlight(self, body: Text, *, current: bool) -> None:
+        """Overlay the match style on every match of the search in a displayed line."""
+        assert self._search is not None
+        style = self._style("log-view--current-match" if current else "log-view--match")
+        for match in self._search.compiled.finditer(body.plain):
+            if match.end() > match.start():
+                body.stylize(style, match.start(), match.end())
 
     def _kind_style(self, kind: EntryKind) -> Style:
         if kind == "stdout":

@@ -1,0 +1,197 @@
+"""Faults never crash the app: each one leaves it running with a clear message (issue 13)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+from textual.pilot import Pilot
+
+from dtui.engine.client import EngineClient
+from dtui.engine.endpoint import parse_host
+from dtui.ui.app import DtuiApp
+from dtui.ui.screens.logs import LogScreen
+from dtui.ui.screens.main import MainScreen
+from dtui.ui.widgets.log_view import LogView
+from dtui.ui.widgets.status_bar import StatusBar
+from tests.fakes import frame
+from tests.ui.table_support import HOST, FakeDocker
+
+SIZE = (80, 24)
+
+
+class VanishingStream(httpx.AsyncByteStream):
+    """A body that delivers some chunks, then fails as when the socket goes away."""
+
+    def __init__(self, *chunks: bytes) -> None:
+        self._chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._chunks:
+            yield chunk
+            await asyncio.sleep(0.05)
+        raise httpx.ReadError("[Errno 104] Connection reset by peer")
+
+
+class HangingRoute(httpx.AsyncBaseTransport):
+    """Sends requests matching ``path_suffix`` to a real server that never answers.
+
+    The rest goes to the fake. A real transport is needed: MockTransport ignores timeouts.
+    """
+
+    def __init__(self, fake: httpx.AsyncBaseTransport, port: int, path_suffix: str) -> None:
+        self._fake = fake
+        self._real = httpx.AsyncHTTPTransport()
+        self._port = port
+        self._suffix = path_suffix
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith(self._suffix):
+            return await self._fake.handle_async_request(request)
+        url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self._port)
+        forwarded = httpx.Request(
+            request.method, url, headers=request.headers, content=request.content, extensions=request.extensions
+        )
+        return await self._real.handle_async_request(forwarded)
+
+    async def aclose(self) -> None:
+        await self._real.aclose()
+
+
+def _one(name: str = "web") -> tuple[FakeDocker, str]:
+    docker = FakeDocker()
+    container_id: str = docker.add(name)["Id"]
+    return docker, container_id
+
+
+def _messages(app: DtuiApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+async def _settle(pilot: Pilot[Any], seconds: float = 0.3) -> None:
+    await pilot.pause(seconds)
+
+
+async def _wait_for_message(pilot: Pilot[Any], app: DtuiApp, text: str, seconds: float = 5.0) -> str:
+    for _ in range(int(seconds / 0.05)):
+        found = [message for message in _messages(app) if text in message]
+        if found:
+            return found[0]
+        await pilot.pause(0.05)
+    raise AssertionError(f"no message with {text!r}: {_messages(app)}")
+
+
+async def _still_usable(pilot: Pilot[Any], app: DtuiApp) -> None:
+    """The app runs, shows the main screen and still answers keys."""
+    assert app.is_running
+    assert isinstance(app.screen, MainScreen)
+    status = app.screen.query_one(StatusBar)
+    shown_all = status.show_all
+    await pilot.press("a")
+    await _settle(pilot)
+    assert status.show_all is not shown_all
+
+
+async def test_events_stream_closing_shows_disconnected() -> None:
+    docker, _ = _one()
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        status = app.screen.query_one(StatusBar)
+        assert status.connected
+        docker.end_events()
+        await _settle(pilot)
+        assert not status.connected
+        assert "DISCONNECTED" in status.render().plain
+        assert app.is_running and isinstance(app.screen, MainScreen)
+        await pilot.press("ctrl+r")  # re-lists and subscribes again
+        await _settle(pilot)
+        assert status.connected
+
+
+async def test_events_socket_vanishing_mid_stream_is_reported() -> None:
+    docker, container_id = _one()
+    event = (
+        b'{"Type":"container","Action":"start","Actor":{"ID":"' + container_id.encode()
+        + b'","Attributes":{}},"time":1,"timeNano":1}\n'
+    )
+    docker.engine.route("GET", "/events", handler=lambda request: httpx.Response(200, stream=VanishingStream(event)))
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        message = await _wait_for_message(pilot, app, "watching container events")
+        assert "Connection reset by peer" in message
+        assert not app.screen.query_one(StatusBar).connected
+        await _still_usable(pilot, app)
+
+
+async def test_500_text_plain_on_an_action_shows_the_daemon_text() -> None:
+    docker, _ = _one()
+    docker.engine.route("POST", "/containers/[^/]+/restart", status=500, text="driver failed: device busy")
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("r", "enter")
+        message = await _wait_for_message(pilot, app, "driver failed: device busy")
+        assert "restart web" in message
+        await _still_usable(pilot, app)
+
+
+async def test_container_removed_before_the_action_names_it() -> None:
+    docker, container_id = _one("gone-soon")
+    docker.engine.route(
+        "POST", "/containers/[^/]+/start", status=404, json={"message": f"No such container: {container_id}"}
+    )
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        del docker.containers[container_id]  # removed behind dtui's back
+        await pilot.press("s")
+        message = await _wait_for_message(pilot, app, "No such container")
+        assert "gone-soon" in message and container_id in message
+        await _still_usable(pilot, app)
+
+
+async def test_request_hanging_past_its_timeout_is_reported() -> None:
+    server = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    docker, _ = _one()
+    transport = HangingRoute(docker.engine.transport(), port, "/start")
+    client = EngineClient(parse_host(HOST), transport=transport, timeout=0.5)
+    app = DtuiApp(endpoint=parse_host(HOST), client=client)
+    async with server:
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot)
+            await pilot.press("s")
+            await _settle(pilot, 0.2)
+            assert _messages(app) == []  # still waiting
+            message = await _wait_for_message(pilot, app, "timed out")
+            assert "start web" in message
+            await _still_usable(pilot, app)
+        await transport.aclose()
+
+
+async def test_log_socket_vanishing_mid_stream_keeps_lines_and_says_so() -> None:
+    docker, container_id = _one()
+    docker.engine.route("GET", "/containers/[^/]+/json", json={
+        "Id": container_id, "Name": "/web", "Config": {"Tty": False},
+        "State": {"Running": True, "ExitCode": 0, "Status": "running"},
+    })
+    body = frame(1, b"2026-11-28T01:00:01.000000000Z first line\n")
+    docker.engine.route("GET", "/containers/[^/]+/logs", handler=lambda request: httpx.Response(
+        200, headers={"Content-Type": "application/vnd.docker.multiplexed-stream"}, stream=VanishingStream(body)))
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("l")
+        message = await _wait_for_message(pilot, app, "logs of web")
+        assert "Connection reset by peer" in message
+        screen = app.screen
+        assert isinstance(screen, LogScreen)
+        lines = [entry.text for entry in screen.query_one(LogView).entries]
+        assert lines[0] == "first line"
+        assert any("stream failed" in line and "Connection reset by peer" in line for line in lines), lines
+        await pilot.press("escape")
+        await _settle(pilot)
+        await _still_usable(pilot, app)
