@@ -110,3 +110,17 @@ def test_help_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
     """The help screen at 80x24: every key of the main screen, with a remap (X for stop)."""
     app = _docker().app(config=Config(keys={"main.stop": "X"}))
     assert snap_compare(app, press=["question_mark"], terminal_size=SIZE)
+
+
+async def test_log_screen_help_reflects_remaps() -> None:
+    docker = _docker()
+    app = docker.app(config=Config(keys={"logs.wrap": "W"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("l")
+        await pilot.pause(0.3)
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, HelpScreen)
+        rows = dict((desc, key) for key, desc in app.screen.rows)
+        assert rows["Wrap"] == "W" and rows["Search"] == "/" and rows["Save"] == "^s"

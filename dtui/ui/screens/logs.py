@@ -334,11 +334,11 @@ class LogScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="logs.close"),
         Binding("f", "toggle_follow", "Follow", id="logs.follow"),
-        Binding("t", "prompt_tail", "Tail", id="logs.tail"),
-        Binding("S", "prompt_since", "Since", id="logs.since"),
-        Binding("T", "toggle_timestamps", "Times", id="logs.timestamps"),
-        Binding("o", "cycle_stream", "Stream", id="logs.stream"),
-        Binding("w", "toggle_wrap", "Wrap", id="logs.wrap"),
+        Binding("t", "prompt_tail", "Tail", id="logs.tail", show=False),
+        Binding("S", "prompt_since", "Since", id="logs.since", show=False),
+        Binding("T", "toggle_timestamps", "Times", id="logs.timestamps", show=False),
+        Binding("o", "cycle_stream", "Stream", id="logs.stream", show=False),
+        Binding("w", "toggle_wrap", "Wrap", id="logs.wrap", show=False),
         Binding("g,home", "top", "Top", id="logs.top", show=False),
         Binding("G,end", "live", "Live", id="logs.live"),
         Binding("slash", "prompt_search", "Search", id="logs.search"),
@@ -347,7 +347,14 @@ class LogScreen(Screen[None]):
         Binding("ampersand", "toggle_filter", "Filter", id="logs.filter"),
         Binding("ctrl+r", "toggle_regex", "Regex", id="logs.search_regex", show=False),
         Binding("ctrl+s", "save", "Save", id="logs.save"),
+        Binding("question_mark", "help", "Help", id="logs.help"),
     ]
+
+    def action_help(self) -> None:
+        """List this screen's keys (after the user's remaps)."""
+        from dtui.ui.screens.modals import HelpScreen, help_rows
+
+        self.app.push_screen(HelpScreen("Logs: keys", help_rows(self, self.BINDINGS)))
 
     def __init__(
         self, container: ContainerSummary, max_lines: int = DEFAULT_MAX_LINES, tail: Tail = DEFAULT_TAIL

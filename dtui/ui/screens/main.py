@@ -37,6 +37,7 @@ from dtui.ui.messages import (
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.screens.modals import (
     ConfirmScreen,
+    current_keys,
     FilterPrompt,
     HelpScreen,
     RemoveOptions,
@@ -541,16 +542,7 @@ class MainScreen(Screen[None]):
         yield "ctrl+p", "Command palette (every action)"
 
     def _current_keys(self, binding: Binding) -> str:
-        """The keys bound to ``binding`` now, after the user's remaps."""
-        bindings = self._bindings.copy()
-        bindings.apply_keymap(self.app._keymap)
-        keys = [
-            self.app.get_key_display(bound)
-            for bound_list in bindings.key_to_bindings.values()
-            for bound in bound_list
-            if bound.id == binding.id and bound.action == binding.action
-        ]
-        return ", ".join(dict.fromkeys(keys)) or self.app.get_key_display(binding)
+        return current_keys(self, binding)
 
     def _own_bindings(self) -> Iterator[Binding]:
         for binding in self.BINDINGS:

@@ -8,7 +8,7 @@ may hold container names.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -274,3 +275,21 @@ class HelpScreen(ModalScreen[None]):
     def action_close(self) -> None:
         """Back to the screen."""
         self.dismiss(None)
+
+
+def current_keys(node: DOMNode, binding: Binding) -> str:
+    """The keys bound to ``binding`` on ``node`` now, after the user's remaps."""
+    remapped = node._bindings.copy()
+    remapped.apply_keymap(node.app._keymap)
+    keys = [
+        node.app.get_key_display(bound)
+        for bound_list in remapped.key_to_bindings.values()
+        for bound in bound_list
+        if bound.id == binding.id and bound.action == binding.action
+    ]
+    return ", ".join(dict.fromkeys(keys)) or node.app.get_key_display(binding)
+
+
+def help_rows(node: DOMNode, bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """(keys, description) rows for a node's bindings, with the user's remaps applied."""
+    return [(current_keys(node, b), b.description) for b in bindings if isinstance(b, Binding)]
