@@ -178,7 +178,7 @@ class ScaleScreen(ModalScreen[list[CopyResult] | None]):
                 compact=True,
             )
             field.port_key = port  # type: ignore[attr-defined]
-            rows.append(Horizontal(Label(f"{port} ←", classes="field-label"), field, classes="field"))
+            rows.append(Horizontal(Label(safe_line(f"{port} ←"), classes="field-label"), field, classes="field"))
         if rows:
             await self.query_one("#scale-ports").mount_all(rows)
 
