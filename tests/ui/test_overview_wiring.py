@@ -53,8 +53,8 @@ async def test_running_rows_show_cpu_and_memory_after_two_rounds_exited_stay_emp
     old = docker.add("old", state="exited", status="Exited (0) 1 hour ago")
     app = _app(docker, show_all=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.05)
-        assert _cells(app, "web")[0] == "—"  # CPU% needs two samples
+        # (CPU% needing two samples is proven on the sampler in test_detail_overview.py;
+        # asserting the blank first round here would depend on the machine's speed.)
         await _rounds(pilot, 3)
         assert _cells(app, "web") == ("50.0%", "20.0MiB")
         assert _cells(app, "db") == ("50.0%", "20.0MiB")
