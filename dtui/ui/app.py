@@ -112,6 +112,14 @@ class DtuiApp(App[int]):
         self.set_keymap(keymap)
         return problems
 
+    def client_for(self, host: str | None = None) -> EngineClient:
+        """The engine client of ``host`` (a row key's host part); None: the current host.
+
+        Every screen that acts on a container asks here, so actions, logs and stats reach
+        the engine the container lives on.
+        """
+        return self.client
+
     async def on_unmount(self) -> None:
         await self.client.aclose()
 
