@@ -91,6 +91,7 @@ ACTION_TITLES = {
     "reload": "Re-list the containers",
     "details": "Show the details of the selected container",
     "logs": "Show the logs of the selected container",
+    "merged_logs": "Show the logs of the marked (or all running) containers merged",
     "zoom_pane": "Toggle the detail pane full screen",
     "create": "Create a new container",
     "duplicate": "Duplicate the selected container (create form pre-filled)",
@@ -102,7 +103,7 @@ ACTION_TITLES = {
 HELP_GROUPS = (
     ("Containers", frozenset({"start", "stop", "restart", "kill", "pause", "rename", "remove", "mark",
                               "create", "duplicate", "scale", "export"})),
-    ("View", frozenset({"details", "zoom_pane", "logs", "quick_filter", "engine_filter", "toggle_all",
+    ("View", frozenset({"details", "zoom_pane", "logs", "merged_logs", "quick_filter", "engine_filter", "toggle_all",
                         "sort", "reverse_sort", "reload", "help"})),
 )
 
@@ -123,6 +124,7 @@ class MainScreen(Screen[None]):
         Binding("n", "rename", "Rename", id="main.rename", show=False),
         Binding("D", "remove", "Remove", id="main.remove", show=False),
         Binding("l", "logs", "Logs", id="main.logs"),
+        Binding("L", "merged_logs", "Merged logs", id="main.merged_logs", show=False),
         Binding("c", "create", "Create", id="main.create", show=False),
         Binding("C", "duplicate", "Duplicate", id="main.duplicate", show=False),
         Binding("S", "scale", "Scale", id="main.scale", show=False),
@@ -612,6 +614,25 @@ class MainScreen(Screen[None]):
             defaults = self.dtui.config.defaults
             tail = defaults.log_tail or "all"
             self.app.push_screen(LogScreen(container, max_lines=defaults.log_buffer, tail=tail))
+
+    def action_merged_logs(self) -> None:
+        """Open one merged log stream of the marked containers, or of every running one."""
+        from dtui.ui.screens.merged_logs import MergedLogScreen
+
+        table = self.table
+        keys = table.selected_keys() if table.marks else [
+            key for key in table.visible_keys()
+            if (container := table.container(key)) is not None and container.is_running
+        ]
+        sources = [
+            (split_row_key(key)[0], container)
+            for key in keys if (container := table.container(key)) is not None
+        ]
+        if not sources:
+            self.notify("No running or marked containers to merge", severity="warning", timeout=4)
+            return
+        defaults = self.dtui.config.defaults
+        self.app.push_screen(MergedLogScreen(sources, max_lines=defaults.log_buffer))
 
     # -- lifecycle actions -------------------------------------------------------------
 
