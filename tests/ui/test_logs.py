@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from textual.app import App
 
+from dtui.engine.backoff import Backoff
 from dtui.engine.client import EngineClient
 from dtui.engine.models import ContainerSummary
 from dtui.ui.screens.logs import LogScreen
@@ -340,4 +341,64 @@ async def test_engine_error_is_shown_not_raised() -> None:
         view = await settle(pilot, app, 1)
         assert texts(view) == ["stream failed: [/]boom "]
         assert app.screen.state == "failed"
+        assert app.is_running
+
+
+class VanishingStream(httpx.AsyncByteStream):
+    """A body that delivers its chunks, then loses the connection (the daemon died)."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._chunks = chunks
+
+    async def __aiter__(self):  # type: ignore[override]
+        for chunk in self._chunks:
+            yield chunk
+        raise httpx.ReadError("connection reset by peer")
+
+
+async def test_engine_restart_while_following_retries_and_resumes_without_duplicates(monkeypatch: Any) -> None:
+    monkeypatch.setattr("dtui.ui.screens.logs.Backoff", lambda: Backoff(first=0.01, cap=0.05))
+    first = [frame(1, stamped(1, "one")), frame(1, stamped(2, "two"))]
+    second = [frame(1, stamped(2, "two")), frame(1, stamped(3, "three"))]
+    engine = FakeEngine()
+    calls = {"logs": 0, "inspect": 0}
+
+    def logs(request: httpx.Request) -> httpx.Response:
+        calls["logs"] += 1
+        if calls["logs"] == 1:
+            return httpx.Response(200, stream=VanishingStream(first))
+        return httpx.Response(200, stream=ChunkStream(second, hang_after=True))
+
+    def inspect(request: httpx.Request) -> httpx.Response:
+        calls["inspect"] += 1
+        if calls["inspect"] in {2, 3}:  # the daemon is down for two tries
+            raise httpx.ConnectError("No such file or directory")
+        return httpx.Response(200, json=inspect_json())
+
+    engine.route("GET", "/containers/.*/logs", handler=logs)
+    engine.route("GET", "/containers/.*/json", handler=inspect)
+    app = LogApp(engine.client())
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 5)
+        assert texts(view) == ["one", "two", "engine unreachable: retrying", "engine back: stream resumed", "three"]
+        assert calls["inspect"] == 4
+        resumed = [r for r in engine.requests if r.url.path.endswith("/logs")][1].url.params
+        assert resumed["tail"] == "all" and "since" in resumed
+        assert app.screen.state == "following"
+
+
+async def test_disconnected_state_names_the_retry_delay(monkeypatch: Any) -> None:
+    monkeypatch.setattr("dtui.ui.screens.logs.Backoff", lambda: Backoff(first=30.0, cap=30.0))
+    engine = FakeEngine()
+
+    def inspect(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("Connection refused")
+
+    engine.route("GET", "/containers/.*/json", handler=inspect)
+    app = LogApp(engine.client())
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 1)
+        await pilot.pause(0.05)
+        assert texts(view) == ["engine unreachable: retrying"]
+        assert app.screen.state == "disconnected - retrying in 30s"
         assert app.is_running

@@ -35,7 +35,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from dtui.engine.errors import EngineError, NotFound
+from dtui.engine.backoff import Backoff
+from dtui.engine.errors import EngineError, EngineUnreachable, NotFound
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.streams import LogLine, parse_rfc3339
 from dtui.ui.safe_text import safe_line, safe_plain
@@ -243,6 +244,15 @@ class LogStreamEnded(LogStreamEvent):
 
 class LogStreamResumed(LogStreamEvent):
     """The container runs again and the stream was reopened."""
+
+
+class LogStreamDisconnected(LogStreamEvent):
+    """The engine could not be reached; the stream is tried again after ``delay`` seconds."""
+
+    def __init__(self, generation: int, error: EngineError, delay: float) -> None:
+        super().__init__(generation)
+        self.error = error
+        self.delay = delay
 
 
 class LogSourceRemoved(LogStreamEvent):
@@ -500,40 +510,70 @@ class LogScreen(Screen[None]):
     async def _stream_logs(self, generation: int, options: LogOptions, resume: bool) -> None:
         """Read the log stream into the pending buffer until it ends (or forever, following).
 
+        While following, an unreachable engine is retried with backoff and the stream
+        resumes after the last line shown once the engine answers again.
+
         Args:
             generation: This stream's number; lines of an older one are never shown.
             options: The options to fetch with.
             resume: Start after the last line already shown instead of at ``tail``.
         """
         client: EngineClient = self.app.client  # type: ignore[attr-defined]
-        try:
-            if client.api_version is None:
-                await client.connect()
-            detail = await client.containers.inspect(self.container.id)
-            self.post_message(LogSourceInspected(generation, detail))
-            since, tail = options.since, options.tail
-            if resume and self._resume.last is not None:
-                since, tail = self._resume_point(since), "all"
-            while True:
-                await self._read(client, detail.tty, generation, options, since, tail)
-                detail = await client.containers.inspect(self.container.id)
-                self._pending.append(Notice(_end_notice(detail, options.follow)))
-                self.post_message(LogStreamEnded(generation, detail.running, _exit_code(detail)))
+        backoff = Backoff()
+        while True:
+            try:
+                await self._follow_source(client, generation, options, resume, backoff)
+                return
+            except NotFound:
+                self._pending.append(Notice("the container was removed; the lines above stay readable"))
+                self.post_message(LogSourceRemoved(generation))
+                return
+            except EngineUnreachable as error:
                 if not options.follow:
+                    self._fail(generation, error)
                     return
-                if not detail.running:
-                    detail = await self._wait_until_running(client)
-                else:
-                    await asyncio.sleep(RESTART_POLL)
-                since, tail = self._resume_point(options.since), "all"
-                self._pending.append(Notice("container running: stream resumed"))
-                self.post_message(LogStreamResumed(generation))
-        except NotFound:
-            self._pending.append(Notice("the container was removed; the lines above stay readable"))
-            self.post_message(LogSourceRemoved(generation))
-        except EngineError as error:
-            self._pending.append(Notice("stream failed: " + safe_plain(error.message, max_length=200)))
-            self.post_message(LogStreamFailed(generation, error))
+                delay = backoff.next_delay()
+                if backoff.failures == 1:
+                    self._pending.append(Notice("engine unreachable: retrying"))
+                self.post_message(LogStreamDisconnected(generation, error, delay))
+                await asyncio.sleep(delay)
+                resume = True
+            except EngineError as error:
+                self._fail(generation, error)
+                return
+
+    def _fail(self, generation: int, error: EngineError) -> None:
+        self._pending.append(Notice("stream failed: " + safe_plain(error.message, max_length=200)))
+        self.post_message(LogStreamFailed(generation, error))
+
+    async def _follow_source(
+        self, client: EngineClient, generation: int, options: LogOptions, resume: bool, backoff: Backoff
+    ) -> None:
+        """Inspect, then read (and, following, re-read after each restart) the log stream."""
+        if client.api_version is None:
+            await client.connect()
+        detail = await client.containers.inspect(self.container.id)
+        if backoff.failures:
+            backoff.reset()
+            self._pending.append(Notice("engine back: stream resumed"))
+        self.post_message(LogSourceInspected(generation, detail))
+        since, tail = options.since, options.tail
+        if resume and self._resume.last is not None:
+            since, tail = self._resume_point(since), "all"
+        while True:
+            await self._read(client, detail.tty, generation, options, since, tail)
+            detail = await client.containers.inspect(self.container.id)
+            self._pending.append(Notice(_end_notice(detail, options.follow)))
+            self.post_message(LogStreamEnded(generation, detail.running, _exit_code(detail)))
+            if not options.follow:
+                return
+            if not detail.running:
+                detail = await self._wait_until_running(client)
+            else:
+                await asyncio.sleep(RESTART_POLL)
+            since, tail = self._resume_point(options.since), "all"
+            self._pending.append(Notice("container running: stream resumed"))
+            self.post_message(LogStreamResumed(generation))
 
     def _resume_point(self, since: datetime | None) -> datetime | None:
         last = self._resume.begin_resume()
@@ -611,6 +651,10 @@ class LogScreen(Screen[None]):
     def on_log_source_removed(self, message: LogSourceRemoved) -> None:
         if self._is_current(message):
             self._set_state("removed")
+
+    def on_log_stream_disconnected(self, message: LogStreamDisconnected) -> None:
+        if self._is_current(message):
+            self._set_state(f"disconnected - retrying in {message.delay:g}s")
 
     def on_log_stream_failed(self, message: LogStreamFailed) -> None:
         if not self._is_current(message):
