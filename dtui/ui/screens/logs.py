@@ -37,6 +37,7 @@ from textual.widgets import Footer, Input, Static
 
 from dtui.engine.backoff import Backoff
 from dtui.engine.errors import EngineError, EngineUnreachable, NotFound
+from dtui.engine.log_follow import ResumeFilter
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.streams import LogLine, parse_rfc3339
 from dtui.ui.safe_text import safe_line, safe_plain
@@ -58,7 +59,6 @@ RESTART_POLL: Final = 1.0
 """Seconds between two checks for a stopped container having started again."""
 YIELD_EVERY: Final = 256
 """Lines read between two explicit yields to the event loop."""
-_SEEN_AT_LAST_MAX: Final = 1000
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _DURATION = re.compile(r"(?:\d+(?:\.\d+)?[smhd])+")
 _UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -142,68 +142,6 @@ def parse_since(text: str, now: datetime | None = None) -> datetime | None:
     if stamp is None:
         raise ValueError(f"since must look like 10m, 1h or 2026-11-28T01:00:00Z, not {value[:40]!r}")
     return stamp
-
-
-# ------------------------------------------------------------------------ resume
-
-
-class ResumeFilter:
-    """Drop the lines a resumed stream repeats.
-
-    The engine's ``since`` includes lines stamped exactly at that time, and timestamps here
-    are microseconds (the engine's nanoseconds truncated), so after a resume every line
-    older than the last one seen is dropped, and so is a line stamped at that same
-    microsecond that was already shown (same stream and text).
-    Within one stream nothing is dropped: stdout and stderr may arrive slightly out of order.
-    """
-
-    def __init__(self) -> None:
-        self.last: datetime | None = None
-        self._seen_at_last: set[tuple[str, str]] = set()
-        self._threshold: datetime | None = None
-        self._seen_at_threshold: frozenset[tuple[str, str]] = frozenset()
-
-    def reset(self) -> None:
-        """Forget everything (the buffer was cleared)."""
-        self.__init__()  # type: ignore[misc]
-
-    def begin_resume(self) -> datetime | None:
-        """Start filtering against what was seen so far.
-
-        Returns:
-            The time to ask the engine for (``since``), or None when nothing was seen.
-        """
-        self._threshold = self.last
-        self._seen_at_threshold = frozenset(self._seen_at_last)
-        return self.last
-
-    def keep(self, line: LogLine) -> bool:
-        """Whether to show a line, remembering the newest timestamp seen.
-
-        Args:
-            line: The next line of the stream.
-
-        Returns:
-            False for a line a resumed stream repeats.
-        """
-        stamp = line.timestamp
-        if stamp is None:
-            return True
-        threshold = self._threshold
-        key = (line.stream, line.text)
-        if threshold is not None and (
-            stamp < threshold or (stamp == threshold and key in self._seen_at_threshold)
-        ):
-            return False
-        self._remember(stamp, key)
-        return True
-
-    def _remember(self, stamp: datetime, key: tuple[str, str]) -> None:
-        if self.last is None or stamp > self.last:
-            self.last = stamp
-            self._seen_at_last = {key}
-        elif stamp == self.last and len(self._seen_at_last) < _SEEN_AT_LAST_MAX:
-            self._seen_at_last.add(key)
 
 
 # ------------------------------------------------------------------------ messages
@@ -576,11 +514,7 @@ class LogScreen(Screen[None]):
             self.post_message(LogStreamResumed(generation))
 
     def _resume_point(self, since: datetime | None) -> datetime | None:
-        last = self._resume.begin_resume()
-        if last is None:
-            return since
-        # One microsecond earlier: float seconds may round up; the filter drops repeats.
-        return last - timedelta(microseconds=1)
+        return self._resume.resume_since(since)
 
     async def _read(
         self,
