@@ -11,12 +11,23 @@ seen are asked for, and those at or before it are dropped.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from dtui.engine.backoff import Backoff
+from dtui.engine.errors import EngineError, EngineUnreachable
+from dtui.engine.models import ContainerDetail
 from dtui.engine.streams import LogLine
 
+if TYPE_CHECKING:
+    from dtui.engine.client import EngineClient
+
 _SEEN_AT_LAST_MAX: Final = 1000
+RESTART_POLL: Final = 1.0
+"""Seconds between two checks for a stopped container having started again."""
 
 
 class ResumeFilter:
@@ -91,3 +102,174 @@ class ResumeFilter:
             self._seen_at_last = {key}
         elif stamp == self.last and len(self._seen_at_last) < _SEEN_AT_LAST_MAX:
             self._seen_at_last.add(key)
+
+
+# ------------------------------------------------------------------------ follow events
+
+
+@dataclass(frozen=True, slots=True)
+class LogsOpened:
+    """The container was inspected and its stream is being opened (also after an outage)."""
+
+    detail: ContainerDetail
+
+
+@dataclass(frozen=True, slots=True)
+class TailEnded:
+    """Every line of the opening tail was yielded (only with ``tail_apart``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogsEnded:
+    """The stream ended; ``detail`` tells whether the container still runs."""
+
+    detail: ContainerDetail
+
+
+@dataclass(frozen=True, slots=True)
+class LogsResumed:
+    """The container runs again and the stream was reopened after the last line seen."""
+
+    detail: ContainerDetail
+
+
+@dataclass(frozen=True, slots=True)
+class EngineLost:
+    """The engine could not be reached; the next try comes after ``delay`` seconds.
+
+    Attributes:
+        error: What failed.
+        delay: Seconds until the next try.
+        failures: Tries failed in a row (1 for the first).
+    """
+
+    error: EngineError
+    delay: float
+    failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class EngineBack:
+    """The engine answers again after an `EngineLost`."""
+
+
+FollowEvent = LogsOpened | TailEnded | LogsEnded | LogsResumed | EngineLost | EngineBack
+
+
+class LogFollower:
+    """One container's log, followed across stops, restarts and engine outages.
+
+    `run` yields the lines (``timestamps=1`` is always asked for) and `FollowEvent` values
+    in stream order. A removed container ends it with `NotFound`; any other engine error
+    but an unreachable engine (retried with `Backoff` while following) ends it too.
+
+    Args:
+        client: The engine the container lives on.
+        container: Its id.
+        tail: Lines to start with (a count or ``"all"``).
+        since: Only lines at or after this time.
+        follow: Keep the stream open; else read once to the end.
+        tail_apart: Read the opening tail as a request of its own, then yield `TailEnded`
+            before following (a merged view orders every tail before the live lines).
+        restart_poll: Seconds between two checks for a stopped container running again.
+        resume: The filter remembering the last line seen (shared with a caller that
+            starts a new follower after the old one, so no line is repeated).
+    """
+
+    def __init__(
+        self,
+        client: EngineClient,
+        container: str,
+        *,
+        tail: int | str,
+        since: datetime | None = None,
+        follow: bool = True,
+        tail_apart: bool = False,
+        restart_poll: float = RESTART_POLL,
+        resume: ResumeFilter | None = None,
+    ) -> None:
+        self.client = client
+        self.container = container
+        self.tail = tail
+        self.since = since
+        self.follow = follow
+        self.tail_apart = tail_apart
+        self.restart_poll = restart_poll
+        self.resume = resume or ResumeFilter()
+        self.backoff = Backoff()
+        self._opened = False  # a read has started: later reads resume after the last line
+        self._tail_pending = tail_apart
+
+    async def run(self) -> AsyncIterator[LogLine | FollowEvent]:
+        """Yield the lines and events until the stream is over (never, when following).
+
+        Raises:
+            NotFound: The container was removed.
+            EngineError: The engine refused the stream (or, not following, was unreachable).
+        """
+        while True:
+            try:
+                async for item in self._session():
+                    yield item
+                return
+            except EngineUnreachable as error:
+                if not self.follow:
+                    raise
+                delay = self.backoff.next_delay()
+                yield EngineLost(error, delay, self.backoff.failures)
+                await asyncio.sleep(delay)
+
+    async def _session(self) -> AsyncIterator[LogLine | FollowEvent]:
+        """One connection's worth: inspect, read, and re-read after each restart."""
+        client = self.client
+        if client.api_version is None:
+            await client.connect()
+        detail = await client.containers.inspect(self.container)
+        if self.backoff.failures:
+            self.backoff.reset()
+            yield EngineBack()
+        yield LogsOpened(detail)
+        if self._tail_pending:
+            async for line in self._read(detail.tty, follow=False):
+                yield line
+            self._tail_pending = False
+            yield TailEnded()
+            if not self.follow:
+                return
+        while True:
+            async for line in self._read(detail.tty, follow=self.follow):
+                yield line
+            detail = await client.containers.inspect(self.container)
+            yield LogsEnded(detail)
+            if not self.follow:
+                return
+            detail = await self._until_running(detail)
+            yield LogsResumed(detail)
+
+    async def _read(self, tty: bool, *, follow: bool) -> AsyncIterator[LogLine]:
+        since, tail = self._start_point()
+        keep = self.resume.keep
+        lines = self.client.containers.logs(
+            self.container, tty=tty, follow=follow, tail=tail, since=since, timestamps=True
+        )
+        async for line in lines:
+            if keep(line):
+                yield line
+
+    def _start_point(self) -> tuple[datetime | None, int | str]:
+        """The ``since`` and ``tail`` of the next read: the opening tail, then resumes."""
+        if not self._opened:
+            self._opened = True
+            return self.since, self.tail
+        since = self.resume.resume_since(self.since)
+        if since is None and self.tail == 0:
+            return None, 0  # nothing was ever asked for: only new lines
+        return since, "all"
+
+    async def _until_running(self, detail: ContainerDetail) -> ContainerDetail:
+        """Wait a poll interval, then until the container runs (at once if it does)."""
+        while True:
+            await asyncio.sleep(self.restart_poll)
+            if detail.running:
+                return detail
+            detail = await self.client.containers.inspect(self.container)
