@@ -746,9 +746,13 @@ class LogScreen(Screen[None]):
             self._set_save_status("saving full log: 0 lines")
             self._save_full_log(path)
         else:
-            lines = [entry.text for entry in self.view.entries if entry.kind != "notice"]
+            lines = self._lines_to_save()
             self._set_save_status(f"saving {len(lines)} lines")
             self._save_buffer(path, lines)
+
+    def _lines_to_save(self) -> list[str]:
+        """The buffer as saved: each line's raw text, without dtui's notices."""
+        return [entry.text for entry in self.view.entries if entry.kind != "notice"]
 
     def _set_save_status(self, status: str) -> None:
         self._save_status = status
