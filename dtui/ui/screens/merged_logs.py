@@ -1,0 +1,457 @@
+"""The merged log screen: the logs of several containers as one stream, in timestamp order.
+
+Opened from the table with ``L`` (the marked containers, else every running one shown).
+
+Data flow: one worker per container (group ``merged-<n>``) follows its log with a
+`LogFollower` (``timestamps=1``, the opening tail read apart, resumed without duplicates
+after a stop, restart or engine outage) and hands lines and notices to one `LogMerger`.
+The 50 ms flush timer of the single log screen releases what the merger has due, in the
+engine's timestamp order, into a bounded buffer of ``(source, item)`` pairs and, for the
+containers shown, into the `LogView`.
+
+Each line starts with its container's name, padded to a common width (capped) and coloured
+by a hash of the name (the same name gets the same colour every run), written as SGR into
+the entry text so the view's sanitiser draws it; the name itself went through
+``safe_plain`` first. Hiding a container (keys 1-9, or the picker) keeps its lines in the
+buffer: the view is rebuilt from the buffer with the containers shown.
+
+Everything else (search ``/ n N``, filter ``&``, save ``ctrl+s``, live and scroll lock,
+timestamps ``T``, wrap ``w``, prompts) is the single log screen's, inherited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from time import monotonic
+from typing import ClassVar, Final
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from dtui.engine.errors import EngineError, NotFound
+from dtui.engine.log_follow import (
+    EngineBack,
+    EngineLost,
+    FollowEvent,
+    LogFollower,
+    LogsEnded,
+    LogsOpened,
+    LogsResumed,
+    TailEnded,
+)
+from dtui.engine.log_merge import DEFAULT_HOLD, LogMerger, Timed
+from dtui.engine.models import ContainerSummary
+from dtui.engine.streams import LogLine
+from dtui.ui.safe_text import safe_plain
+from dtui.ui.screens.logs import YIELD_EVERY, LogScreen, Notice, default_save_path
+from dtui.ui.widgets.log_view import DEFAULT_MAX_LINES, format_timestamp
+
+MERGED_TAIL: Final = 200
+"""Lines per container to start with."""
+
+NAME_WIDTH_MAX: Final = 16
+"""Cells of the name column at most (longer names are cut)."""
+
+PALETTE: Final = (32, 33, 34, 35, 36, 92, 93, 94, 95, 96)
+"""SGR foreground colours for names: all in the 16 basic colours, no red (stderr's)."""
+
+NUMBER_KEYS: Final = 9
+"""Containers toggled by the keys 1-9; the picker (``c``) reaches every one."""
+
+_RESET: Final = "\x1b[0m"
+
+Item = LogLine | Notice
+
+
+def name_colour(name: str) -> int:
+    """The SGR colour of a container name: the same name always gets the same one.
+
+    Args:
+        name: The container's name.
+
+    Returns:
+        One of `PALETTE`.
+    """
+    return PALETTE[zlib.crc32(name.encode("utf-8", "surrogatepass")) % len(PALETTE)]
+
+
+def name_label(name: str) -> str:
+    """A container name made safe for display and cut to `NAME_WIDTH_MAX` cells.
+
+    Args:
+        name: The name as the engine gave it (untrusted).
+
+    Returns:
+        Plain text without any control character.
+    """
+    label = safe_plain(name, max_length=NAME_WIDTH_MAX)
+    if cell_len(label) > NAME_WIDTH_MAX:
+        label = set_cell_size(label, NAME_WIDTH_MAX - 1) + "…"
+    return label
+
+
+@dataclass(slots=True)
+class MergedSource:
+    """One container of the merged view.
+
+    Attributes:
+        host: The engine it lives on (a row key's host part).
+        container: The container as the table listed it.
+        label: Its display name (`name_label`).
+        colour: Its SGR colour (`name_colour`).
+        shown: Whether its lines are shown.
+        state: What its stream is doing ("connecting", "following", "stopped", ...).
+        prefix: The name column written before each of its lines (SGR + padded label).
+    """
+
+    host: str
+    container: ContainerSummary
+    label: str
+    colour: int
+    shown: bool = True
+    state: str = "connecting"
+    prefix: str = ""
+
+
+class MergedSourceChanged(Message):
+    """A container's stream changed state (opened, stopped, resumed, removed...)."""
+
+    def __init__(self, index: int, state: str) -> None:
+        super().__init__()
+        self.index = index
+        self.state = state
+
+
+class MergedSourceFailed(Message):
+    """The engine refused a container's stream."""
+
+    def __init__(self, index: int, error: EngineError) -> None:
+        super().__init__()
+        self.index = index
+        self.error = error
+
+
+class MergedLogScreen(LogScreen, inherit_bindings=False):
+    """Live logs of several containers, merged by the engine's timestamps.
+
+    Args:
+        sources: ``(host, container)`` pairs, in the order to number them.
+        max_lines: Lines kept in memory, all containers together.
+        tail: Lines per container to start with.
+        hold: Seconds a live line waits for earlier-stamped lines of other containers.
+    """
+
+    CSS_PATH = "../merged_logs.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back", id="merged.close"),
+        Binding("g,home", "top", "Top", id="merged.top", show=False),
+        Binding("G,end", "live", "Live", id="merged.live"),
+        Binding("T", "toggle_timestamps", "Times", id="merged.timestamps", show=False),
+        Binding("w", "toggle_wrap", "Wrap", id="merged.wrap", show=False),
+        Binding("slash", "prompt_search", "Search", id="merged.search"),
+        Binding("n", "next_match", "Next", id="merged.next_match", show=False),
+        Binding("N", "previous_match", "Previous", id="merged.previous_match", show=False),
+        Binding("ampersand", "toggle_filter", "Filter", id="merged.filter"),
+        Binding("ctrl+r", "toggle_regex", "Regex", id="merged.search_regex", show=False),
+        Binding("ctrl+s", "save", "Save", id="merged.save"),
+        Binding("c", "pick_sources", "Containers", id="merged.pick"),
+        *(
+            Binding(str(number), f"toggle_source({number - 1})", f"Show/hide container {number}",
+                    id=f"merged.toggle_{number}", show=False)
+            for number in range(1, NUMBER_KEYS + 1)
+        ),
+        Binding("0", "show_all", "Show every container", id="merged.show_all", show=False),
+        Binding("question_mark", "help", "Help", id="merged.help"),
+    ]
+
+    def __init__(
+        self,
+        sources: Sequence[tuple[str, ContainerSummary]],
+        max_lines: int = DEFAULT_MAX_LINES,
+        tail: int = MERGED_TAIL,
+        hold: float = DEFAULT_HOLD,
+    ) -> None:
+        if not sources:
+            raise ValueError("a merged view needs at least one container")
+        super().__init__(sources[0][1], max_lines=max_lines, tail=tail)
+        self.sources = [self._source(host, container) for host, container in sources]
+        width = max(cell_len(source.label) for source in self.sources)
+        for source in self.sources:
+            padding = " " * (width - cell_len(source.label))
+            source.prefix = f"\x1b[{source.colour}m{source.label}{_RESET}{padding} "
+        self.tail = tail
+        self._merger: LogMerger[Item] = LogMerger(len(self.sources), hold=hold, max_held=max_lines)
+        self._merged: deque[tuple[int, Item]] = deque(maxlen=max_lines)
+        self._started = False
+
+    @staticmethod
+    def _source(host: str, container: ContainerSummary) -> MergedSource:
+        name = container.name or container.short_id
+        return MergedSource(host, container, name_label(name), name_colour(name))
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        for index in range(len(self.sources)):
+            self.workers.cancel_group(self, f"merged-{index}")
+
+    def action_help(self) -> None:
+        """List this screen's keys (after the user's remaps)."""
+        from dtui.ui.screens.modals import HelpScreen, help_rows
+
+        self.app.push_screen(HelpScreen("Merged logs: keys", help_rows(self, self.BINDINGS)))
+
+    # -------------------------------------------------------------- streams
+
+    def _restart(self, *, clear: bool) -> None:
+        """Start one follower per container (once: the merged view never refetches)."""
+        if self._started:
+            return
+        self._started = True
+        self._set_state("connecting")
+        for index, source in enumerate(self.sources):
+            self.run_worker(self._follow(index, source), group=f"merged-{index}", exit_on_error=False)
+
+    async def _follow(self, index: int, source: MergedSource) -> None:
+        """Follow one container's log into the merger until the screen closes."""
+        client = self.app.client_for(source.host)  # type: ignore[attr-defined]
+        follower = LogFollower(client, source.container.id, tail=self.tail, tail_apart=True)
+        merger = self._merger
+        tail: list[Timed[Item]] | None = []
+        count = 0
+        try:
+            async for item in follower.run():
+                if isinstance(item, LogLine):
+                    if tail is not None:
+                        tail.append((item.timestamp, item))
+                    else:
+                        merger.push(index, item.timestamp, item, monotonic())
+                    count += 1
+                    if count % YIELD_EVERY == 0:
+                        # Buffered data never suspends the loop by itself: let keys and paints in.
+                        await asyncio.sleep(0)
+                elif isinstance(item, TailEnded):
+                    merger.add_tail(index, tail or [])
+                    tail = None
+                else:
+                    self._followed(index, item)
+        except NotFound:
+            self._notice(index, "removed; its lines above stay readable")
+            self.post_message(MergedSourceChanged(index, "removed"))
+        except EngineError as error:
+            self._notice(index, "stream failed: " + safe_plain(error.message, max_length=200))
+            self.post_message(MergedSourceFailed(index, error))
+        finally:
+            merger.give_up(index)
+
+    def _followed(self, index: int, event: FollowEvent) -> None:
+        """Turn what happened to a container's stream into a notice and a state."""
+        if isinstance(event, LogsOpened):
+            self.post_message(MergedSourceChanged(index, "following"))
+        elif isinstance(event, LogsEnded):
+            if event.detail.running:
+                self._notice(index, "stream ended (still running): reconnecting")
+                self.post_message(MergedSourceChanged(index, "reconnecting"))
+            else:
+                self._notice(index, f"stopped (exit code {event.detail.exit_code}): waiting for it to start again")
+                self.post_message(MergedSourceChanged(index, f"exited {event.detail.exit_code}"))
+        elif isinstance(event, LogsResumed):
+            self._notice(index, "running again: stream resumed")
+        elif isinstance(event, EngineLost):
+            if event.failures == 1:
+                self._notice(index, "engine unreachable: retrying")
+            self.post_message(MergedSourceChanged(index, "disconnected"))
+        elif isinstance(event, EngineBack):
+            self._notice(index, "engine back: stream resumed")
+
+    def _notice(self, index: int, text: str) -> None:
+        """Queue a line of dtui's own about one container, after its newest line."""
+        self._merger.push(index, None, Notice(f"{self.sources[index].label}: {text}"), monotonic())
+
+    def on_merged_source_changed(self, message: MergedSourceChanged) -> None:
+        self.sources[message.index].state = message.state
+        states = {source.state for source in self.sources}
+        self._set_state("following" if "following" in states else sorted(states)[0])
+
+    def on_merged_source_failed(self, message: MergedSourceFailed) -> None:
+        self.sources[message.index].state = "failed"
+        self._refresh_status()
+        show_error = getattr(self.app, "show_error", None)
+        if callable(show_error):
+            show_error(message.error, f"logs of {self.sources[message.index].container.name}")
+
+    # -------------------------------------------------------------- view
+
+    def _flush_pending(self) -> None:
+        """Move the lines the merger has due into the buffer and the view."""
+        released = self._merger.release(monotonic())
+        if not released:
+            return
+        self._merged.extend(released)
+        self._show(released)
+        if self.view.live:
+            self._refresh_marker()
+
+    def _show(self, items: Iterable[tuple[int, Item]]) -> None:
+        """Append the items of the containers shown to the view, notices in place."""
+        view = self.view
+        sources = self.sources
+        run: list[LogLine] = []
+        for index, item in items:
+            source = sources[index]
+            if not source.shown:
+                continue
+            if isinstance(item, Notice):
+                view.append_lines(run)
+                run = []
+                view.append_notice(item.text)
+            else:
+                run.append(LogLine(source.prefix + item.text, item.stream, item.timestamp))
+        view.append_lines(run)
+
+    def _set_shown(self, shown: Iterable[int]) -> None:
+        """Show exactly these containers: the view is rebuilt from the buffer."""
+        wanted = set(shown)
+        for index, source in enumerate(self.sources):
+            source.shown = index in wanted
+        self.view.clear()
+        self._show(self._merged)
+        self._refresh_status()
+        self._refresh_marker()
+
+    def action_toggle_source(self, index: int) -> None:
+        """Show or hide the container numbered ``index + 1``."""
+        if index >= len(self.sources):
+            self.notify(f"There is no container {index + 1} here", markup=False)
+            return
+        shown = {i for i, source in enumerate(self.sources) if source.shown}
+        self._set_shown(shown ^ {index})
+
+    def action_show_all(self) -> None:
+        """Show every container again."""
+        self._set_shown(range(len(self.sources)))
+
+    def action_pick_sources(self) -> None:
+        """Choose the containers shown from a list (space toggles, enter applies)."""
+
+        def picked(shown: frozenset[int] | None) -> None:
+            if shown is not None:
+                self._set_shown(shown)
+
+        self.app.push_screen(SourcePicker(self.sources), picked)
+
+    # -------------------------------------------------------------- status
+
+    def _refresh_status(self) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        shown = sum(source.shown for source in self.sources)
+        line.append(f"merged {shown}/{len(self.sources)}", style="bold")
+        line.append(f"  {self.state}  ")
+        for number, source in enumerate(self.sources, 1):
+            line.append_text(source_status(number, source))
+            line.append(" ")
+        options = self.options
+        line.append(f" · ts {'on' if options.timestamps else 'off'} · wrap {'on' if options.wrap else 'off'}")
+        self.query_one("#logs-status", Static).update(line, layout=False)
+
+    # -------------------------------------------------------------- save
+
+    def action_save(self) -> None:
+        """Ask where to save the lines of the containers shown (the buffer)."""
+        if self._prompt_kind == "save":
+            return
+        self._save_full = False
+        self._open_prompt("save", default_save_path("merged"), "file to write (never overwritten)")
+        self._refresh_save_title()
+
+    def _refresh_save_title(self) -> None:
+        self.query_one("#logs-prompt", Input).border_title = "save the lines shown"
+
+    def _lines_to_save(self) -> list[str]:
+        """Each line shown as ``[timestamp ]name  text`` (timestamp when ``T`` is on)."""
+        width = max(cell_len(source.label) for source in self.sources)
+        stamps = self.options.timestamps
+        lines: list[str] = []
+        for index, item in self._merged:
+            source = self.sources[index]
+            if isinstance(item, Notice) or not source.shown:
+                continue
+            stamp = format_timestamp(item.timestamp) if stamps else ""
+            lines.append(f"{stamp}{source.label}{' ' * (width - cell_len(source.label))} {item.text}")
+        return lines
+
+
+def source_status(number: int, source: MergedSource) -> Text:
+    """``1 web`` in the container's colour; hidden: ``(1 web)`` dimmed; a state if not live."""
+    text = Text()
+    if source.shown:
+        text.append(f"{number} ", style="bold")
+        text.append_text(name_text(source))
+    else:
+        text.append(f"({number} {source.label})", style="dim")
+    return text + state_text(source)
+
+
+def name_text(source: MergedSource) -> Text:
+    """The container's (sanitised) label in its colour."""
+    ansi = source.colour - 30 if source.colour < 90 else source.colour - 82
+    return Text(source.label, style=f"color({ansi})")
+
+
+def state_text(source: MergedSource) -> Text:
+    """`` exited 0``, `` removed``...: nothing while the stream is (being) followed."""
+    if source.state in {"following", "connecting"}:
+        return Text()
+    return Text(f" {source.state}", style="italic")
+
+
+class SourcePicker(ModalScreen[frozenset[int] | None]):
+    """Choose the containers the merged view shows: space toggles, enter applies, Esc cancels.
+
+    Args:
+        sources: The merged view's containers, with what is shown now.
+    """
+
+    CSS_PATH = "../merged_logs.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "apply", "Apply", id="merged.picker_apply", priority=True),
+        Binding("escape", "cancel", "Cancel", id="merged.picker_cancel"),
+    ]
+
+    def __init__(self, sources: Sequence[MergedSource]) -> None:
+        super().__init__()
+        self.sources = list(sources)
+
+    def compose(self) -> ComposeResult:
+        selections = [
+            Selection(picker_label(number, source), number - 1, source.shown)
+            for number, source in enumerate(self.sources, 1)
+        ]
+        with Vertical(classes="dialog merged-picker"):
+            yield Static(Text("Containers shown: space toggles, enter applies, Esc cancels", style="bold"))
+            yield SelectionList[int](*selections, id="merged-picker-list")
+
+    def action_apply(self) -> None:
+        """Close with the containers checked."""
+        self.dismiss(frozenset(self.query_one(SelectionList).selected))
+
+    def action_cancel(self) -> None:
+        """Close without changing anything."""
+        self.dismiss(None)
+
+
+def picker_label(number: int, source: MergedSource) -> Text:
+    """A picker row: number, coloured name, state (the name is already sanitised)."""
+    return Text(f"{number:>2} ") + name_text(source) + state_text(source)

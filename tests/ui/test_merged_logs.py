@@ -1,0 +1,308 @@
+"""The merged log screen against a fake engine: order, toggles, hostile names, save, keys."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from textual.app import App
+
+from dtui.engine.client import EngineClient
+from dtui.engine.models import ContainerSummary
+from dtui.ui.screens.merged_logs import (
+    PALETTE,
+    MergedLogScreen,
+    SourcePicker,
+    name_colour,
+    name_label,
+)
+from dtui.ui.widgets.log_view import LogView, plain_of
+from tests.fakes import ChunkStream, FakeEngine, container_json, frame
+
+STAMP = "2026-11-28T01:00:{:02d}.{:09d}Z "
+
+
+def stamped(second: int, text: str, nanos: int = 0, stream: int = 1) -> bytes:
+    return frame(stream, (STAMP.format(second, nanos) + text + "\n").encode())
+
+
+def summary(name: str) -> ContainerSummary:
+    return ContainerSummary.from_api(container_json(name=name))
+
+
+class MergedEngine:
+    """A fake engine serving several containers: a tail, then live lines (then it hangs)."""
+
+    def __init__(self) -> None:
+        self.engine = FakeEngine()
+        self.logs_requests: list[httpx.Request] = []
+
+    def add(
+        self,
+        name: str,
+        tail: Iterable[bytes] = (),
+        live: Iterable[bytes] = (),
+        *,
+        states: list[dict[str, Any]] | None = None,
+    ) -> ContainerSummary:
+        container = summary(name)
+        tail_chunks, live_chunks = list(tail), list(live)
+        answers = states or [inspect_json(container)]
+        inspected = {"count": 0}
+
+        def logs(request: httpx.Request) -> httpx.Response:
+            self.logs_requests.append(request)
+            if request.url.params.get("follow") != "1":
+                return httpx.Response(200, stream=ChunkStream(tail_chunks))
+            return httpx.Response(200, stream=ChunkStream(live_chunks, hang_after=True))
+
+        def inspect(request: httpx.Request) -> httpx.Response:
+            answer = answers[min(inspected["count"], len(answers) - 1)]
+            inspected["count"] += 1
+            return httpx.Response(200, json=answer)
+
+        self.engine.route("GET", f"/containers/{container.id}/logs", handler=logs)
+        self.engine.route("GET", f"/containers/{container.id}/json", handler=inspect)
+        return container
+
+
+def inspect_json(container: ContainerSummary, running: bool = True, exit_code: int = 0) -> dict[str, Any]:
+    return {
+        "Id": container.id,
+        "Name": "/" + container.name,
+        "Config": {"Tty": False},
+        "State": {"Running": running, "ExitCode": exit_code, "Status": "running" if running else "exited"},
+    }
+
+
+class MergedApp(App[None]):
+    """A bare app with one client per host, pushing the merged screen."""
+
+    def __init__(self, client: EngineClient, containers: list[ContainerSummary], **options: Any) -> None:
+        super().__init__()
+        self.client = client
+        self.hosts_asked: list[str | None] = []
+        self.containers = containers
+        self.options = options
+
+    def client_for(self, host: str | None = None) -> EngineClient:
+        self.hosts_asked.append(host)
+        return self.client
+
+    def on_mount(self) -> None:
+        sources = [("local", container) for container in self.containers]
+        self.push_screen(MergedLogScreen(sources, **self.options))
+
+
+async def settle(pilot: Any, app: App[None], lines: int) -> LogView:
+    """Wait until the view holds ``lines`` lines (or give up after ~3 s)."""
+    view = app.screen.query_one(LogView)
+    for _ in range(150):
+        await pilot.pause(0.02)
+        if view.line_count >= lines:
+            break
+    return view
+
+
+def plain_lines(view: LogView) -> list[str]:
+    return [plain_of(entry.text) for entry in view.entries]
+
+
+def interleaved() -> tuple[MergedEngine, list[ContainerSummary]]:
+    """alpha writes the odd seconds, beta the even ones (tails and live lines)."""
+    fake = MergedEngine()
+    alpha = fake.add("alpha", tail=[stamped(1, "one"), stamped(3, "three")], live=[stamped(5, "five")])
+    beta = fake.add("beta", tail=[stamped(2, "two"), stamped(4, "four")], live=[stamped(6, "six")])
+    return fake, [alpha, beta]
+
+
+async def test_two_containers_appear_in_timestamp_order() -> None:
+    fake, containers = interleaved()
+    app = MergedApp(fake.engine.client(), containers, hold=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 6)
+        assert plain_lines(view) == [
+            "alpha one",
+            "beta  two",
+            "alpha three",
+            "beta  four",
+            "alpha five",
+            "beta  six",
+        ]
+        assert app.hosts_asked == ["local", "local"]
+        opening = [r.url.params for r in fake.logs_requests if r.url.params.get("follow") != "1"]
+        assert {p["tail"] for p in opening} == {"200"} and all(p["timestamps"] == "1" for p in opening)
+
+
+async def test_names_are_coloured_and_bodies_line_up() -> None:
+    fake, containers = interleaved()
+    app = MergedApp(fake.engine.client(), containers, hold=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 6)
+        rows = [view.render_line(y) for y in range(2)]
+        assert [strip.text.rstrip() for strip in rows] == ["  alpha one", "  beta  two"]
+        colours = {
+            segment.text.strip(): segment.style.color
+            for strip in rows
+            for segment in strip
+            if segment.text.strip() in {"alpha", "beta"} and segment.style is not None
+        }
+        assert colours["alpha"] is not None and colours["beta"] is not None
+
+
+async def test_toggling_a_container_hides_its_lines_and_brings_them_back() -> None:
+    fake, containers = interleaved()
+    app = MergedApp(fake.engine.client(), containers, hold=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 6)
+        await pilot.press("2")
+        assert plain_lines(view) == ["alpha one", "alpha three", "alpha five"]
+        status = str(app.screen.query_one("#logs-status").render())
+        assert "(2 beta)" in status and "merged 1/2" in status
+        await pilot.press("2")
+        assert len(plain_lines(view)) == 6
+        await pilot.press("1", "2")
+        assert plain_lines(view) == []
+        await pilot.press("0")
+        assert len(plain_lines(view)) == 6
+        await pilot.press("7")  # there is no seventh container: nothing changes
+        assert len(plain_lines(view)) == 6
+
+
+async def test_the_picker_applies_on_enter_and_cancels_on_escape() -> None:
+    fake, containers = interleaved()
+    app = MergedApp(fake.engine.client(), containers, hold=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 6)
+        await pilot.press("c")
+        assert isinstance(app.screen, SourcePicker)
+        await pilot.press("space")  # uncheck alpha (the first row)
+        await pilot.press("escape")
+        assert len(plain_lines(view)) == 6
+        await pilot.press("c", "space", "enter")
+        assert not isinstance(app.screen, SourcePicker)
+        assert plain_lines(view) == ["beta  two", "beta  four", "beta  six"]
+
+
+async def test_hostile_names_and_lines_are_shown_literally() -> None:
+    fake = MergedEngine()
+    evil = fake.add("[/]\x1b]0;pwned\x07evil", tail=[stamped(1, "[@click=app.quit]x \x1b]52;c;aGk=\x07y")])
+    plain = fake.add("ok", tail=[stamped(2, "fine")])
+    app = MergedApp(fake.engine.client(), [evil, plain], hold=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 2)
+        rows = [view.render_line(y).text.rstrip() for y in range(2)]
+        assert rows == ["  [/]evil [@click=app.quit]x y", "  ok      fine"]
+        assert all("\x1b" not in "".join(s.text for s in view.render_line(y)) for y in range(2))
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcePicker)
+        assert app.is_running
+
+
+async def test_a_stopped_then_restarted_container_gets_notices_and_no_duplicates(monkeypatch: Any) -> None:
+    monkeypatch.setattr("dtui.engine.log_follow.RESTART_POLL", 0.01)
+    fake = MergedEngine()
+    container = summary("worker")
+    states = [
+        inspect_json(container),
+        inspect_json(container, running=False, exit_code=3),
+        inspect_json(container),
+    ]
+    bodies = [[stamped(1, "one")], [stamped(1, "one"), stamped(2, "two")], [stamped(2, "two"), stamped(3, "three")]]
+    calls = {"logs": 0, "inspect": 0}
+
+    def logs(request: httpx.Request) -> httpx.Response:
+        index = min(calls["logs"], len(bodies) - 1)
+        calls["logs"] += 1
+        return httpx.Response(200, stream=ChunkStream(bodies[index], hang_after=index == len(bodies) - 1))
+
+    def inspect(request: httpx.Request) -> httpx.Response:
+        index = min(calls["inspect"], len(states) - 1)
+        calls["inspect"] += 1
+        return httpx.Response(200, json=states[index])
+
+    fake.engine.route("GET", f"/containers/{container.id}/logs", handler=logs)
+    fake.engine.route("GET", f"/containers/{container.id}/json", handler=inspect)
+    app = MergedApp(fake.engine.client(), [container], hold=0.02)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 5)
+        assert plain_lines(view) == [
+            "worker one",
+            "worker two",
+            "worker: stopped (exit code 3): waiting for it to start again",
+            "worker: running again: stream resumed",
+            "worker three",
+        ]
+
+
+async def test_a_removed_container_leaves_a_notice_and_the_others_go_on() -> None:
+    fake = MergedEngine()
+    alive = fake.add("alive", tail=[stamped(1, "hello")], live=[stamped(2, "still here")])
+    gone = summary("gone")
+    fake.engine.route("GET", f"/containers/{gone.id}/json", status=404, json={"message": "No such container"})
+    app = MergedApp(fake.engine.client(), [alive, gone], hold=0.02)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 3)
+        # gone never had a line: its notice sorts before everything released after it
+        assert plain_lines(view) == ["gone: removed; its lines above stay readable", "alive hello", "alive still here"]
+        status = str(app.screen.query_one("#logs-status").render())
+        assert "removed" in status
+
+
+async def test_search_filter_and_save_of_the_lines_shown(tmp_path: Path) -> None:
+    fake, containers = interleaved()
+    app = MergedApp(fake.engine.client(), containers, hold=0.05)
+    target = tmp_path / "merged.log"
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 6)
+        await pilot.press("slash")
+        await pilot.pause()
+        app.screen.query_one("#logs-prompt").value = "beta"
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert view.match_count == 3
+        await pilot.press("ampersand")
+        assert [view.render_line(y).text.strip() for y in range(3)] == ["beta  two", "beta  four", "beta  six"]
+        await pilot.press("ampersand", "1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#logs-prompt").value = str(target)
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if target.exists():
+                break
+        await pilot.pause(0.05)
+    assert target.read_text() == "beta  two\nbeta  four\nbeta  six\n"
+
+
+async def test_escape_closes_the_prompt_first_then_the_screen() -> None:
+    fake, containers = interleaved()
+    app = MergedApp(fake.engine.client(), containers, hold=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, 6)
+        screen = app.screen
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+        assert not [w for w in app.workers if w.group.startswith("merged-") and w.is_running]
+
+
+def test_name_colours_are_stable_and_from_the_palette() -> None:
+    assert name_colour("web") == name_colour("web")
+    assert {name_colour(f"svc-{n}") for n in range(50)} <= set(PALETTE)
+    assert len({name_colour(f"svc-{n}") for n in range(50)}) > 3
+
+
+def test_name_labels_are_sanitised_and_capped() -> None:
+    assert name_label("a\x1b[31mb") == "ab"
+    assert len(name_label("x" * 40)) == 16
+    assert name_label("x" * 40).endswith("…")
