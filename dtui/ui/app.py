@@ -141,6 +141,7 @@ def binding_scopes() -> dict[str, list[tuple[str, str]]]:
     """Every remappable binding, per screen, with the app's own keys in each scope."""
     from dtui.ui.screens.logs import LogScreen
     from dtui.ui.screens.main import MainScreen
+    from dtui.ui.screens.merged_logs import MergedLogScreen
     from dtui.ui.widgets.detail_pane import DetailPane
 
     def pairs(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
@@ -151,4 +152,5 @@ def binding_scopes() -> dict[str, list[tuple[str, str]]]:
         "the main screen": app_keys + pairs(MainScreen.BINDINGS),
         "the detail pane": app_keys + pairs(DetailPane.BINDINGS),
         "the log screen": app_keys + pairs(LogScreen.BINDINGS),
+        "the merged log screen": app_keys + pairs(MergedLogScreen.BINDINGS),
     }
