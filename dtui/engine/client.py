@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from dtui.engine import rawhttp
 from dtui.engine.endpoint import Endpoint
 from dtui.engine.errors import EngineError, EngineUnreachable, error_for_status
 from dtui.engine.models import EngineInfo, EngineVersion, Event, ImageSummary, Ping
@@ -130,6 +131,9 @@ class EngineClient:
             timeout=self._timeout,
         )
         self.containers = Containers(self)
+        # Long bodies skip httpx when dtui can drive the socket itself (see _stream_body).
+        self.raw_streams = transport is None and rawhttp.supports(endpoint)
+        self._raw_target: rawhttp.RawTarget | None = None
 
     @classmethod
     def from_env(cls, endpoint: Endpoint, environ: Mapping[str, str] | None = None) -> EngineClient:
@@ -333,4 +337,44 @@ class EngineClient:
             async for chunk in response.aiter_raw():
                 yield chunk
         except (httpx.TransportError, OSError) as error:
+            raise self._unreachable(error) from error
+
+    @asynccontextmanager
+    async def _stream_body(
+        self, method: str, path: str, *, params: Mapping[str, ParamValue] | None = None
+    ) -> AsyncIterator[AsyncIterator[bytes]]:
+        """Open a streaming response and yield its body in large pieces.
+
+        For long bodies (logs): on a unix or tcp engine the socket is read directly in
+        large reads (:mod:`dtui.engine.rawhttp`), as httpx yields one piece per HTTP chunk;
+        otherwise (ssh, test transports, ``raw_streams`` off) this is :meth:`_stream` and
+        :meth:`_iter_bytes`. Same errors either way; connect timeout, no read timeout.
+        """
+        if not self.raw_streams:
+            async with self._stream(method, path, params=params) as response:
+                yield self._iter_bytes(response)
+            return
+        if self._raw_target is None:
+            self._raw_target = rawhttp.target_for(self.endpoint)
+        assert self._raw_target is not None
+        async with AsyncExitStack() as stack:
+            try:
+                body = await stack.enter_async_context(
+                    rawhttp.open_stream(
+                        self._raw_target, method, self._path(path, True), encode_params(params or {}),
+                        connect_timeout=CONNECT_TIMEOUT,
+                    )
+                )
+            except rawhttp.HttpStatusError as error:
+                response = httpx.Response(error.status, content=error.body)
+                raise error_for_status(error.status, error_message(response)) from None
+            except OSError as error:
+                raise self._unreachable(error) from error
+            yield self._raw_body(body)
+
+    async def _raw_body(self, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        try:
+            async for piece in body:
+                yield piece
+        except OSError as error:
             raise self._unreachable(error) from error

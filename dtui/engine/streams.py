@@ -49,6 +49,8 @@ _TIMESTAMP: Final = r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d
 _LINE_TIMESTAMP: Final = re.compile(_TIMESTAMP + r"(?: |$)", re.ASCII)
 _ONLY_TIMESTAMP: Final = re.compile(_TIMESTAMP, re.ASCII)
 _FRAME_TIMESTAMP: Final = re.compile((_TIMESTAMP + " ").encode("ascii"))
+_FIXED_STAMP: Final = len("2026-11-28T01:00:24.224915264Z")
+_fromisoformat: Final = datetime.fromisoformat
 
 
 # --------------------------------------------------------------------------- timestamps
@@ -90,6 +92,14 @@ def split_timestamp(line: str) -> tuple[datetime | None, str]:
         ``(timestamp, rest)``; ``(None, line)`` unchanged when the prefix is missing or
         is not a valid date.
     """
+    if len(line) > _FIXED_STAMP and line[_FIXED_STAMP] == " " and line[_FIXED_STAMP - 1] == "Z" and (
+        line[10] == "T" and line[19] == "."
+    ):
+        # The engine's own fixed-width form (RFC3339NanoFixed), about 5x faster than the regex.
+        try:
+            return _fromisoformat(line[:_FIXED_STAMP]), line[_FIXED_STAMP + 1 :]
+        except ValueError:
+            pass
     match = _LINE_TIMESTAMP.match(line)
     if match is None:
         return None, line
@@ -339,6 +349,12 @@ class LineSplitter:
 # ---------------------------------------------------------------------------------- logs
 
 
+def _unstamp_continuation(payload: bytes) -> bytes:
+    """Drop the timestamp the engine puts on a frame continuing a line it cut."""
+    match = _FRAME_TIMESTAMP.match(payload)
+    return payload if match is None else payload[match.end() :]
+
+
 @dataclass(frozen=True, slots=True)
 class LogLine:
     """One line of a container's log.
@@ -447,35 +463,50 @@ class LogDecoder:
 
     def _consume(self, frames: list[tuple[int, bytes]]) -> list[LogLine]:
         lines: list[LogLine] = []
-        for kind, payload in frames:
+        for kind, payloads in self._runs(frames):
             if kind == FRAME_ERROR:
-                text = payload.decode("utf-8", "replace").strip()
+                text = payloads[0].decode("utf-8", "replace").strip()
                 return self._fail(StreamError(text or "The engine reported a log error"), lines)
             stream: StreamName = STDERR if kind == FRAME_STDERR else STDOUT
-            lines.extend(self._decode(stream, self._unstamp(stream, payload)))
+            data = payloads[0] if len(payloads) == 1 else b"".join(payloads)
+            lines.extend(self._decode(stream, data))
         return lines
 
-    def _unstamp(self, stream: StreamName, payload: bytes) -> bytes:
-        """Drop the timestamp of a frame continuing a line cut by the engine."""
-        if self._timestamps and self._mid_line[stream]:
-            match = _FRAME_TIMESTAMP.match(payload)
-            if match is not None:
-                payload = payload[match.end() :]
-        if payload:
-            self._mid_line[stream] = payload[-1:] != b"\n"
-        return payload
+    def _runs(self, frames: list[tuple[int, bytes]]) -> list[tuple[int, list[bytes]]]:
+        """Group consecutive frames of one stream, so each group is split into lines at once.
+
+        An error frame is a group of its own and ends the list.
+        """
+        runs: list[tuple[int, list[bytes]]] = []
+        kind_of_run = -1
+        payloads: list[bytes] = []
+        mid_line = self._mid_line
+        timestamps = self._timestamps
+        for kind, payload in frames:
+            if kind == FRAME_ERROR:
+                runs.append((kind, [payload]))
+                break
+            if timestamps:
+                stream: StreamName = STDERR if kind == FRAME_STDERR else STDOUT
+                if mid_line[stream]:
+                    payload = _unstamp_continuation(payload)
+                if payload:
+                    mid_line[stream] = payload[-1] != 10  # b"\n"
+            if kind != kind_of_run:
+                payloads = []
+                runs.append((kind, payloads))
+                kind_of_run = kind
+            payloads.append(payload)
+        return runs
 
     def _decode(self, stream: StreamName, data: bytes) -> list[LogLine]:
         return self._to_lines(stream, self._splitters[stream].feed(data))
 
-    def _to_lines(self, stream: StreamName, texts: Iterable[str]) -> list[LogLine]:
+    def _to_lines(self, stream: StreamName, texts: list[str]) -> list[LogLine]:
         if not self._timestamps:
             return [LogLine(text, stream) for text in texts]
-        lines: list[LogLine] = []
-        for text in texts:
-            stamp, rest = split_timestamp(text)
-            lines.append(LogLine(rest, stream, stamp))
-        return lines
+        split = split_timestamp
+        return [LogLine(rest, stream, stamp) for stamp, rest in map(split, texts)]
 
     def _flush_splitters(self) -> list[LogLine]:
         lines: list[LogLine] = []
