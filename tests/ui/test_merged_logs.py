@@ -11,6 +11,7 @@ import httpx
 from textual.app import App
 
 from dtui.engine.client import EngineClient
+from dtui.engine.errors import EngineUnreachable
 from dtui.engine.models import ContainerSummary
 from dtui.ui.screens.merged_logs import (
     PALETTE,
@@ -81,20 +82,24 @@ def inspect_json(container: ContainerSummary, running: bool = True, exit_code: i
 class MergedApp(App[None]):
     """A bare app with one client per host, pushing the merged screen."""
 
-    def __init__(self, client: EngineClient, containers: list[ContainerSummary], **options: Any) -> None:
+    def __init__(
+        self, client: EngineClient, containers: list[ContainerSummary], hosts: list[str] | None = None, **options: Any
+    ) -> None:
         super().__init__()
         self.client = client
         self.hosts_asked: list[str | None] = []
         self.containers = containers
+        self.hosts = hosts or ["local"] * len(containers)
         self.options = options
 
     def client_for(self, host: str | None = None) -> EngineClient:
         self.hosts_asked.append(host)
+        if host != "local":
+            raise EngineUnreachable(f"dtui is not connected to {host}")
         return self.client
 
     def on_mount(self) -> None:
-        sources = [("local", container) for container in self.containers]
-        self.push_screen(MergedLogScreen(sources, **self.options))
+        self.push_screen(MergedLogScreen(list(zip(self.hosts, self.containers)), **self.options))
 
 
 async def settle(pilot: Any, app: App[None], lines: int) -> LogView:
@@ -237,6 +242,7 @@ async def test_a_stopped_then_restarted_container_gets_notices_and_no_duplicates
             "worker: running again: stream resumed",
             "worker three",
         ]
+        assert app.screen.sources[0].state == "following"
 
 
 async def test_a_removed_container_leaves_a_notice_and_the_others_go_on() -> None:
@@ -251,6 +257,16 @@ async def test_a_removed_container_leaves_a_notice_and_the_others_go_on() -> Non
         assert plain_lines(view) == ["gone: removed; its lines above stay readable", "alive hello", "alive still here"]
         status = str(app.screen.query_one("#logs-status").render())
         assert "removed" in status
+
+
+async def test_a_container_on_a_host_no_longer_connected_fails_alone() -> None:
+    fake, containers = interleaved()
+    app = MergedApp(fake.engine.client(), containers, hosts=["local", "tcp://gone:2375"], hold=0.02)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 4)
+        assert plain_lines(view)[0] == "beta: stream failed: dtui is not connected to tcp://gone:2375"
+        assert plain_lines(view)[1:] == ["alpha one", "alpha three", "alpha five"]
+        assert app.screen.sources[1].state == "failed"
 
 
 async def test_search_filter_and_save_of_the_lines_shown(tmp_path: Path) -> None:

@@ -36,8 +36,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Input, OptionList, Static
 
 from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.log_follow import (
@@ -208,9 +207,13 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
 
     def action_help(self) -> None:
         """List this screen's keys (after the user's remaps)."""
-        from dtui.ui.screens.modals import HelpScreen, help_rows
+        from dtui.ui.screens.modals import HelpScreen, current_keys, help_rows
 
-        self.app.push_screen(HelpScreen("Merged logs: keys", help_rows(self, self.BINDINGS)))
+        bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        toggles = [b for b in bindings if b.action.startswith("toggle_source")]
+        rows = help_rows(self, [b for b in bindings if b not in toggles])
+        rows.append((" ".join(current_keys(self, b) for b in toggles), "Show/hide the container of that number"))
+        self.app.push_screen(HelpScreen("Merged logs: keys", rows))
 
     # -------------------------------------------------------------- streams
 
@@ -225,12 +228,12 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
 
     async def _follow(self, index: int, source: MergedSource) -> None:
         """Follow one container's log into the merger until the screen closes."""
-        client = self.app.client_for(source.host)  # type: ignore[attr-defined]
-        follower = LogFollower(client, source.container.id, tail=self.tail, tail_apart=True)
         merger = self._merger
         tail: list[Timed[Item]] | None = []
         count = 0
         try:
+            client = self.app.client_for(source.host)  # type: ignore[attr-defined]
+            follower = LogFollower(client, source.container.id, tail=self.tail, tail_apart=True)
             async for item in follower.run():
                 if isinstance(item, LogLine):
                     if tail is not None:
@@ -268,6 +271,7 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
                 self.post_message(MergedSourceChanged(index, f"exited {event.detail.exit_code}"))
         elif isinstance(event, LogsResumed):
             self._notice(index, "running again: stream resumed")
+            self.post_message(MergedSourceChanged(index, "following"))
         elif isinstance(event, EngineLost):
             if event.failures == 1:
                 self._notice(index, "engine unreachable: retrying")
@@ -419,6 +423,9 @@ def state_text(source: MergedSource) -> Text:
 class SourcePicker(ModalScreen[frozenset[int] | None]):
     """Choose the containers the merged view shows: space toggles, enter applies, Esc cancels.
 
+    Each row reads ``[x]`` (shown) or ``[ ]`` (hidden), so the choice is visible without
+    colour.
+
     Args:
         sources: The merged view's containers, with what is shown now.
     """
@@ -426,6 +433,7 @@ class SourcePicker(ModalScreen[frozenset[int] | None]):
     CSS_PATH = "../merged_logs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle", "Show/hide", id="merged.picker_toggle"),
         Binding("enter", "apply", "Apply", id="merged.picker_apply", priority=True),
         Binding("escape", "cancel", "Cancel", id="merged.picker_cancel"),
     ]
@@ -433,25 +441,33 @@ class SourcePicker(ModalScreen[frozenset[int] | None]):
     def __init__(self, sources: Sequence[MergedSource]) -> None:
         super().__init__()
         self.sources = list(sources)
+        self.shown = {index for index, source in enumerate(self.sources) if source.shown}
 
     def compose(self) -> ComposeResult:
-        selections = [
-            Selection(picker_label(number, source), number - 1, source.shown)
-            for number, source in enumerate(self.sources, 1)
-        ]
+        rows = [self._row(index) for index in range(len(self.sources))]
         with Vertical(classes="dialog merged-picker"):
-            yield Static(Text("Containers shown: space toggles, enter applies, Esc cancels", style="bold"))
-            yield SelectionList[int](*selections, id="merged-picker-list")
+            yield Static(Text("Containers shown", style="bold"))
+            yield OptionList(*rows, id="merged-picker-list")
+            yield Static(Text("space: show/hide · enter: apply · Esc: cancel", style="dim"))
+
+    def _row(self, index: int) -> Text:
+        source = self.sources[index]
+        mark = "[x]" if index in self.shown else "[ ]"
+        return Text(f"{mark} {index + 1:>2} ") + name_text(source) + state_text(source)
+
+    def action_toggle(self) -> None:
+        """Show or hide the highlighted container."""
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        if index is None:
+            return
+        self.shown ^= {index}
+        options.replace_option_prompt_at_index(index, self._row(index))
 
     def action_apply(self) -> None:
         """Close with the containers checked."""
-        self.dismiss(frozenset(self.query_one(SelectionList).selected))
+        self.dismiss(frozenset(self.shown))
 
     def action_cancel(self) -> None:
         """Close without changing anything."""
         self.dismiss(None)
-
-
-def picker_label(number: int, source: MergedSource) -> Text:
-    """A picker row: number, coloured name, state (the name is already sanitised)."""
-    return Text(f"{number:>2} ") + name_text(source) + state_text(source)
