@@ -10,6 +10,7 @@ from dtui.engine.client import EngineClient
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.merged_logs import MergedLogScreen, name_label
 from dtui.ui.widgets.log_view import LogView, plain_of
+from tests.integration.test_log_screen import wait_for
 from tests.support import engine as support
 
 PITCH = 0.5
@@ -31,14 +32,6 @@ def counter(first: int, start_at: int, delay: float) -> list[str]:
         "sleep 3600"
     )
     return ["sh", "-c", script]
-
-
-async def wait_for(predicate: Callable[[], bool], pilot: object, timeout: float = 30.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "timed out"
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
 
 
 async def test_two_containers_merge_in_timestamp_order_tail_and_live(

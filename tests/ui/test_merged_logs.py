@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from dtui.ui.screens.merged_logs import (
 )
 from dtui.ui.widgets.log_view import LogView, plain_of
 from tests.fakes import ChunkStream, FakeEngine, container_json, frame
+from tests.ui.test_logs import settle
 
 STAMP = "2026-11-28T01:00:{:02d}.{:09d}Z "
 
@@ -35,7 +35,7 @@ def summary(name: str) -> ContainerSummary:
 
 
 class MergedEngine:
-    """A fake engine serving several containers: a tail, then live lines (then it hangs)."""
+    """A fake engine serving several containers' logs and inspect answers."""
 
     def __init__(self) -> None:
         self.engine = FakeEngine()
@@ -47,22 +47,25 @@ class MergedEngine:
         tail: Iterable[bytes] = (),
         live: Iterable[bytes] = (),
         *,
+        later: Iterable[list[bytes]] = (),
         states: list[dict[str, Any]] | None = None,
     ) -> ContainerSummary:
+        """A container whose log requests get, in turn: the tail, the live lines, then each
+        of ``later`` (the last body stays open); its inspects get ``states`` in turn."""
         container = summary(name)
-        tail_chunks, live_chunks = list(tail), list(live)
+        bodies = [list(tail), list(live), *later]
         answers = states or [inspect_json(container)]
-        inspected = {"count": 0}
+        calls = {"logs": 0, "inspect": 0}
 
         def logs(request: httpx.Request) -> httpx.Response:
             self.logs_requests.append(request)
-            if request.url.params.get("follow") != "1":
-                return httpx.Response(200, stream=ChunkStream(tail_chunks))
-            return httpx.Response(200, stream=ChunkStream(live_chunks, hang_after=True))
+            index = min(calls["logs"], len(bodies) - 1)
+            calls["logs"] += 1
+            return httpx.Response(200, stream=ChunkStream(bodies[index], hang_after=index == len(bodies) - 1))
 
         def inspect(request: httpx.Request) -> httpx.Response:
-            answer = answers[min(inspected["count"], len(answers) - 1)]
-            inspected["count"] += 1
+            answer = answers[min(calls["inspect"], len(answers) - 1)]
+            calls["inspect"] += 1
             return httpx.Response(200, json=answer)
 
         self.engine.route("GET", f"/containers/{container.id}/logs", handler=logs)
@@ -100,16 +103,6 @@ class MergedApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(MergedLogScreen(list(zip(self.hosts, self.containers)), **self.options))
-
-
-async def settle(pilot: Any, app: App[None], lines: int) -> LogView:
-    """Wait until the view holds ``lines`` lines (or give up after ~3 s)."""
-    view = app.screen.query_one(LogView)
-    for _ in range(150):
-        await pilot.pause(0.02)
-        if view.line_count >= lines:
-            break
-    return view
 
 
 def plain_lines(view: LogView) -> list[str]:
@@ -177,6 +170,20 @@ async def test_toggling_a_container_hides_its_lines_and_brings_them_back() -> No
         assert len(plain_lines(view)) == 6
 
 
+async def test_a_big_buffer_is_rebuilt_in_chunks_and_the_latest_toggle_wins(monkeypatch: Any) -> None:
+    monkeypatch.setattr("dtui.ui.screens.merged_logs.REBUILD_CHUNK", 2)
+    fake, containers = interleaved()
+    app = MergedApp(fake.engine.client(), containers, hold=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 6)
+        await pilot.press("2", "2", "1")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if not app.screen._rebuilding:
+                break
+        assert plain_lines(view) == ["beta  two", "beta  four", "beta  six"]
+
+
 async def test_the_picker_applies_on_enter_and_cancels_on_escape() -> None:
     fake, containers = interleaved()
     app = MergedApp(fake.engine.client(), containers, hold=0.05)
@@ -211,27 +218,15 @@ async def test_hostile_names_and_lines_are_shown_literally() -> None:
 async def test_a_stopped_then_restarted_container_gets_notices_and_no_duplicates(monkeypatch: Any) -> None:
     monkeypatch.setattr("dtui.engine.log_follow.RESTART_POLL", 0.01)
     fake = MergedEngine()
-    container = summary("worker")
-    states = [
-        inspect_json(container),
-        inspect_json(container, running=False, exit_code=3),
-        inspect_json(container),
-    ]
-    bodies = [[stamped(1, "one")], [stamped(1, "one"), stamped(2, "two")], [stamped(2, "two"), stamped(3, "three")]]
-    calls = {"logs": 0, "inspect": 0}
-
-    def logs(request: httpx.Request) -> httpx.Response:
-        index = min(calls["logs"], len(bodies) - 1)
-        calls["logs"] += 1
-        return httpx.Response(200, stream=ChunkStream(bodies[index], hang_after=index == len(bodies) - 1))
-
-    def inspect(request: httpx.Request) -> httpx.Response:
-        index = min(calls["inspect"], len(states) - 1)
-        calls["inspect"] += 1
-        return httpx.Response(200, json=states[index])
-
-    fake.engine.route("GET", f"/containers/{container.id}/logs", handler=logs)
-    fake.engine.route("GET", f"/containers/{container.id}/json", handler=inspect)
+    worker = summary("worker")
+    states = [inspect_json(worker), inspect_json(worker, running=False, exit_code=3), inspect_json(worker)]
+    container = fake.add(
+        "worker",
+        tail=[stamped(1, "one")],
+        live=[stamped(1, "one"), stamped(2, "two")],  # then the container stops
+        later=[[stamped(2, "two"), stamped(3, "three")]],  # after its restart
+        states=states,
+    )
     app = MergedApp(fake.engine.client(), [container], hold=0.02)
     async with app.run_test(size=(80, 24)) as pilot:
         view = await settle(pilot, app, 5)
@@ -267,6 +262,16 @@ async def test_a_container_on_a_host_no_longer_connected_fails_alone() -> None:
         assert plain_lines(view)[0] == "beta: stream failed: dtui is not connected to tcp://gone:2375"
         assert plain_lines(view)[1:] == ["alpha one", "alpha three", "alpha five"]
         assert app.screen.sources[1].state == "failed"
+
+
+async def test_a_tail_that_never_ends_does_not_hold_the_others_back(monkeypatch: Any) -> None:
+    monkeypatch.setattr("dtui.ui.screens.merged_logs.TAIL_WAIT", 0.2)
+    fake, containers = interleaved()
+    fake.engine.route("GET", f"/containers/{containers[1].id}/logs", chunks=[], hang=True)
+    app = MergedApp(fake.engine.client(), containers, hold=0.02)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await settle(pilot, app, 3)
+        assert plain_lines(view) == ["alpha one", "alpha three", "alpha five"]
 
 
 async def test_search_filter_and_save_of_the_lines_shown(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import zlib
 from collections import deque
+from functools import partial
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from time import monotonic
@@ -59,11 +60,17 @@ from dtui.ui.widgets.log_view import DEFAULT_MAX_LINES, format_timestamp
 MERGED_TAIL: Final = 200
 """Lines per container to start with."""
 
+TAIL_WAIT: Final = 5.0
+"""Seconds the view waits for every container's opening tail before showing what came."""
+
 NAME_WIDTH_MAX: Final = 16
 """Cells of the name column at most (longer names are cut)."""
 
 PALETTE: Final = (32, 33, 34, 35, 36, 92, 93, 94, 95, 96)
 """SGR foreground colours for names: all in the 16 basic colours, no red (stderr's)."""
+
+REBUILD_CHUNK: Final = 5000
+"""Buffer items shown per event-loop turn when the view is rebuilt after a toggle."""
 
 NUMBER_KEYS: Final = 9
 """Containers toggled by the keys 1-9; the picker (``c``) reaches every one."""
@@ -190,9 +197,12 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
         for source in self.sources:
             padding = " " * (width - cell_len(source.label))
             source.prefix = f"\x1b[{source.colour}m{source.label}{_RESET}{padding} "
-        self.tail = tail
+        self.tail_lines = tail
         self._merger: LogMerger[Item] = LogMerger(len(self.sources), hold=hold, max_held=max_lines)
         self._merged: deque[tuple[int, Item]] = deque(maxlen=max_lines)
+        self._released = 0  # items ever released into _merged
+        self._rebuilds = 0  # the view was rebuilt this many times (a newer rebuild wins)
+        self._rebuilding = False  # a chunked rebuild runs: released items wait for it
         self._started = False
 
     @staticmethod
@@ -204,6 +214,7 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
         super().on_unmount()
         for index in range(len(self.sources)):
             self.workers.cancel_group(self, f"merged-{index}")
+        self.workers.cancel_group(self, "merged-rebuild")
 
     def action_help(self) -> None:
         """List this screen's keys (after the user's remaps)."""
@@ -224,7 +235,17 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
         self._started = True
         self._set_state("connecting")
         for index, source in enumerate(self.sources):
-            self.run_worker(self._follow(index, source), group=f"merged-{index}", exit_on_error=False)
+            group = f"merged-{index}"
+            self.run_worker(
+                partial(self._follow, index, source), name=group, description=f"follow logs ({group})",
+                group=group, exit_on_error=False,
+            )
+        self.set_timer(TAIL_WAIT, self._stop_waiting_for_tails)
+
+    def _stop_waiting_for_tails(self) -> None:
+        """Show what came: a tail still being read joins later (out of order if need be)."""
+        for index in self._merger.waiting:
+            self._merger.give_up(index)
 
     async def _follow(self, index: int, source: MergedSource) -> None:
         """Follow one container's log into the merger until the screen closes."""
@@ -233,7 +254,7 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
         count = 0
         try:
             client = self.app.client_for(source.host)  # type: ignore[attr-defined]
-            follower = LogFollower(client, source.container.id, tail=self.tail, tail_apart=True)
+            follower = LogFollower(client, source.container.id, tail=self.tail_lines, tail_apart=True)
             async for item in follower.run():
                 if isinstance(item, LogLine):
                     if tail is not None:
@@ -303,6 +324,9 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
         if not released:
             return
         self._merged.extend(released)
+        self._released += len(released)
+        if self._rebuilding:
+            return  # the rebuild shows them when it is done
         self._show(released)
         if self.view.live:
             self._refresh_marker()
@@ -330,8 +354,40 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
         for index, source in enumerate(self.sources):
             source.shown = index in wanted
         self.view.clear()
-        self._show(self._merged)
+        self._rebuilds += 1
+        items = list(self._merged)
+        if len(items) <= REBUILD_CHUNK:
+            self._rebuilding = False
+            self._show(items)
+        else:
+            # Building view entries costs a few microseconds a line: in chunks, keys stay live.
+            self._rebuilding = True
+            self.run_worker(
+                partial(self._rebuild, items, self._released, self._rebuilds),
+                # A name and description: Textual would otherwise repr() the whole buffer.
+                name="merged-rebuild", description="rebuild the merged view",
+                group="merged-rebuild", exclusive=True, exit_on_error=False,
+            )
         self._refresh_status()
+        self._refresh_marker()
+
+    async def _rebuild(self, items: list[tuple[int, Item]], released: int, rebuild: int) -> None:
+        """Show the buffer chunk by chunk, then what was released meanwhile.
+
+        Args:
+            items: The buffer when the rebuild started.
+            released: Lines released until then (`_released`).
+            rebuild: This rebuild's number; a newer one makes it stop.
+        """
+        for start in range(0, len(items), REBUILD_CHUNK):
+            self._show(items[start : start + REBUILD_CHUNK])
+            await asyncio.sleep(0)
+            if rebuild != self._rebuilds:
+                return
+        meanwhile = min(self._released - released, len(self._merged))
+        if meanwhile:
+            self._show(list(self._merged)[-meanwhile:])
+        self._rebuilding = False
         self._refresh_marker()
 
     def action_toggle_source(self, index: int) -> None:
