@@ -17,6 +17,7 @@ from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.engine.models import EngineVersion
 from dtui.engine.ssh import split_ssh_options
 from dtui.engine.tls import TlsFlags
+from dtui.ui.hosts import context_target, hosts_file, resolve_target
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,9 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
         "DOCKER_API_VERSION pins the API version.",
     )
     parser.add_argument(
-        "-H", "--host", help="engine address: unix:///path, tcp://host:port or ssh://[user@]host[:port][/socket]"
+        "-H", "--host", dest="targets", action="append", default=[], metavar="HOST",
+        help="engine address: unix:///path, tcp://host:port or ssh://[user@]host[:port][/socket]; "
+        "repeat (or mix with --context) to show several engines in one table",
     )
-    parser.add_argument("--context", help="use this Docker context (see `docker context ls`)")
+    parser.add_argument(
+        "--context", dest="targets", action="append", type=context_target, metavar="CONTEXT",
+        help="use this Docker context (see `docker context ls`); repeatable",
+    )
     _add_connection_arguments(parser)
     parser.add_argument("--read-only", action="store_true", help="disable every action that changes anything")
     parser.add_argument("-a", "--all", action="store_true", help="start with stopped containers shown")
@@ -59,14 +65,32 @@ def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def tls_flags_of(args: argparse.Namespace) -> TlsFlags:
+    """The TLS command-line flags."""
+    return TlsFlags(args.tls, args.tlsverify, args.tlscacert, args.tlscert, args.tlskey)
+
+
 def resolve_endpoint(args: argparse.Namespace) -> Endpoint:
-    """The endpoint named by the parsed arguments and the environment."""
-    return resolve_host(
-        args.host,
-        context=args.context,
-        tls_flags=TlsFlags(args.tls, args.tlsverify, args.tlscacert, args.tlscert, args.tlskey),
-        ssh_options=split_ssh_options(args.ssh_opt),
-    )
+    """The (first) endpoint named by the parsed arguments and the environment."""
+    return resolve_endpoints(args)[0][1]
+
+
+def resolve_endpoints(args: argparse.Namespace) -> list[tuple[str, Endpoint]]:
+    """Every engine named by ``-H``/``--context`` (in order, each host once), else the default one.
+
+    Returns:
+        (target as the user spelled it, endpoint) pairs.
+    """
+    flags = tls_flags_of(args)
+    ssh_options = split_ssh_options(args.ssh_opt)
+    if not args.targets:
+        endpoint = resolve_host(None, tls_flags=flags, ssh_options=ssh_options)
+        return [(endpoint.host, endpoint)]
+    found: dict[str, tuple[str, Endpoint]] = {}
+    for target in args.targets:
+        endpoint = resolve_target(target, tls_flags=flags, ssh_options=ssh_options)
+        found.setdefault(endpoint.host, (target, endpoint))
+    return list(found.values())
 
 
 async def probe(endpoint: Endpoint) -> tuple[str, EngineVersion]:
@@ -74,6 +98,24 @@ async def probe(endpoint: Endpoint) -> tuple[str, EngineVersion]:
     async with EngineClient.from_env(endpoint) as client:
         api_version = await client.connect()
         return api_version, await client.version()
+
+
+async def probe_all(endpoints: list[Endpoint]) -> list[tuple[str, EngineVersion] | EngineError]:
+    """Probe every engine at once; each answer, or the error it failed with."""
+    async def one(endpoint: Endpoint) -> tuple[str, EngineVersion] | EngineError:
+        try:
+            return await probe(endpoint)
+        except EngineError as error:
+            return error
+
+    return list(await asyncio.gather(*(one(endpoint) for endpoint in endpoints)))
+
+
+def _probe_failure(error: EngineError) -> str:
+    if isinstance(error, EngineUnreachable):
+        hint = "is dockerd running there? Point dtui elsewhere with --host, --context or DOCKER_HOST."
+        return f"{error}\n  {hint}"
+    return f"{error.title}: {error.message}"
 
 
 def _fail(message: str) -> int:
@@ -98,20 +140,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(render_config(config), end="")
         return 0
     try:
-        endpoint = resolve_endpoint(args)
+        targets = resolve_endpoints(args)
     except ValueError as error:  # EndpointError, or SshAddressError from --ssh-opt
         return _fail(str(error))
-    try:
-        api_version, engine_version = asyncio.run(probe(endpoint))
-    except EngineUnreachable as error:
-        hint = "is dockerd running there? Point dtui elsewhere with --host, --context or DOCKER_HOST."
-        return _fail(f"{error}\n  {hint}")
-    except EngineError as error:
-        return _fail(f"{error.title}: {error.message}")
+    answers = asyncio.run(probe_all([endpoint for _, endpoint in targets]))
+    failures = [answer for answer in answers if isinstance(answer, EngineError)]
+    if len(failures) == len(answers):  # several hosts start even when some are down
+        return _fail(_probe_failure(failures[0]))
     from dtui.ui.app import DtuiApp
 
+    (target, endpoint), first = targets[0], answers[0]
+    api_version, engine_version = first if not isinstance(first, EngineError) else (None, None)
     app = DtuiApp(
         endpoint=endpoint,
+        target=target,
+        more_hosts=targets[1:],
         api_version=api_version,
         engine_version=engine_version,
         read_only=args.read_only,
@@ -119,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         filters=args.filter,
         config=config,
         theme_file=theme_file(),
+        hosts_file=hosts_file(),
+        tls_flags=tls_flags_of(args),
+        ssh_options=split_ssh_options(args.ssh_opt),
     )
     app.run()
     return app.return_code or 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,10 +13,20 @@ from textual.screen import Screen
 
 from dtui.config import Config, check_keymap
 from dtui.engine.client import EngineClient
-from dtui.engine.endpoint import Endpoint
-from dtui.engine.errors import EngineError
+from dtui.engine.endpoint import Endpoint, EndpointError
+from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.engine.models import EngineVersion
-from dtui.ui.safe_text import safe_line
+from dtui.engine.tls import TlsFlags
+from dtui.ui.hosts import UP, HostConnection, load_recent, remember_recent, resolve_target
+from dtui.ui.safe_text import safe_line, safe_plain
+
+Connector = Callable[[Endpoint], EngineClient]
+"""Builds the client of a newly chosen host (tests pass one returning fake clients)."""
+
+
+def default_connector(endpoint: Endpoint) -> EngineClient:
+    """A real client, honouring ``DOCKER_API_VERSION``."""
+    return EngineClient.from_env(endpoint)
 
 
 class DtuiApp(App[int]):
@@ -35,6 +45,14 @@ class DtuiApp(App[int]):
             default, 10).
         config: The loaded config file (keys, theme, confirmations, defaults).
         theme_file: Where a theme picked in the palette is remembered (None: not kept).
+        more_hosts: Further engines shown in the same table (``-H`` repeated): each an
+            endpoint, or an already-built client (tests), or a (target, endpoint or client)
+            pair naming how the user spelled it.
+        target: How the user named ``endpoint`` (an address or ``context:NAME``).
+        hosts_file: Where hosts picked in the switcher are remembered (None: not kept).
+        connector: Builds the client of a host picked in the switcher.
+        tls_flags: The TLS command-line flags, applied to addresses typed in the switcher.
+        ssh_options: Extra ssh arguments for ``ssh://`` addresses typed in the switcher.
     """
 
     CSS_PATH = ["dtui.tcss", "logs.tcss", "detail.tcss"]
@@ -56,6 +74,12 @@ class DtuiApp(App[int]):
         stop_timeout: int | None = None,
         config: Config | None = None,
         theme_file: Path | None = None,
+        more_hosts: Sequence[HostSpec] = (),
+        target: str | None = None,
+        hosts_file: Path | None = None,
+        connector: Connector = default_connector,
+        tls_flags: TlsFlags | None = None,
+        ssh_options: Sequence[str] = (),
     ) -> None:
         super().__init__()
         if self.no_color:
@@ -66,6 +90,16 @@ class DtuiApp(App[int]):
         self.endpoint = endpoint
         self.client = client or EngineClient(endpoint, api_version=api_version)
         self.engine_version = engine_version
+        self.hosts_file = hosts_file
+        self.connector = connector
+        self.tls_flags = tls_flags
+        self.ssh_options = tuple(ssh_options)
+        first = HostConnection(target or endpoint.host, endpoint, self.client, engine_version.version if engine_version else "")
+        self.connections: dict[str, HostConnection] = {first.host: first}
+        for spec in more_hosts:
+            connection = self._connection_of(spec)
+            self.connections.setdefault(connection.host, connection)
+        self._retired: dict[str, EngineClient] = {}
         self.read_only = read_only
         self.show_all = show_all
         self.initial_filter = filters
@@ -79,7 +113,7 @@ class DtuiApp(App[int]):
         problems += self._apply_keymap()
         self.push_screen(MainScreen())
         for problem in problems:
-            self.notify(safe_line(problem, max_length=300), title="Config", severity="warning", markup=False, timeout=15)
+            self.notify(safe_plain(problem, max_length=300), title="Config", severity="warning", markup=False, timeout=15)
 
     def _apply_theme(self) -> list[str]:
         wanted = self.config.theme or self._remembered_theme()
@@ -112,16 +146,93 @@ class DtuiApp(App[int]):
         self.set_keymap(keymap)
         return problems
 
+    def _connection_of(self, spec: HostSpec) -> HostConnection:
+        target, what = spec if isinstance(spec, tuple) else (None, spec)
+        if isinstance(what, EngineClient):
+            endpoint, client = what.endpoint, what
+        else:
+            endpoint, client = what, self.connector(what)
+        return HostConnection(target or endpoint.host, endpoint, client)
+
+    @property
+    def hosts(self) -> list[str]:
+        """The hosts shown in the table, the first one being the current host."""
+        return list(self.connections)
+
     def client_for(self, host: str | None = None) -> EngineClient:
         """The engine client of ``host`` (a row key's host part); None: the current host.
 
         Every screen that acts on a container asks here, so actions, logs and stats reach
         the engine the container lives on.
+
+        Raises:
+            EngineUnreachable: For a host dtui never connected to in this session.
         """
-        return self.client
+        if host is None:
+            return self.client
+        connection = self.connections.get(host)
+        if connection is not None:
+            return connection.client
+        retired = self._retired.get(host)
+        if retired is not None:
+            return retired
+        raise EngineUnreachable(f"dtui is not connected to {host}")
+
+    async def open_connection(self, target: str) -> HostConnection:
+        """Resolve a target (address or ``context:NAME``), connect and read its version.
+
+        An already shown host is returned as it is.
+
+        Raises:
+            EngineError: When it cannot be resolved or does not answer (the client is closed).
+        """
+        try:
+            endpoint = resolve_target(target, tls_flags=self.tls_flags, ssh_options=self.ssh_options)
+        except (EndpointError, ValueError) as error:
+            raise EngineError(str(error)) from error
+        known = self.connections.get(endpoint.host)
+        if known is not None:
+            if not known.engine_version:
+                known.engine_version = (await known.client.version()).version
+            return known
+        client = self._retired.pop(endpoint.host, None) or self.connector(endpoint)
+        try:
+            await client.connect()
+            version = await client.version()
+        except BaseException:
+            await client.aclose()
+            raise
+        return HostConnection(target, endpoint, client, version.version, state=UP)
+
+    def use_connections(self, connections: Sequence[HostConnection]) -> None:
+        """Show exactly these hosts (the first is the current one) and remember them as recent.
+
+        Clients of hosts that leave are kept (not closed) until the app ends, so a screen
+        still holding one of their containers keeps working.
+        """
+        if not connections:
+            return
+        previous = self.connections
+        self.connections = {connection.host: connection for connection in connections}
+        for host, connection in previous.items():
+            if host not in self.connections:
+                self._retired[host] = connection.client
+        first = connections[0]
+        self.endpoint, self.client = first.endpoint, first.client
+        self.engine_version = EngineVersion.from_api({"Version": first.engine_version}) if first.engine_version else None
+        used = [c.target for c in connections] + [c.target for c in previous.values()]
+        remember_recent(self.hosts_file, used)
+
+    def recent_targets(self) -> list[str]:
+        """Hosts picked before, most recent first."""
+        return load_recent(self.hosts_file)
 
     async def on_unmount(self) -> None:
-        await self.client.aclose()
+        clients = {id(c.client): c.client for c in self.connections.values()}
+        clients.update({id(client): client for client in self._retired.values()})
+        clients[id(self.client)] = self.client
+        for client in clients.values():
+            await client.aclose()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette: Textual's commands plus every action of the current screen."""
@@ -133,8 +244,12 @@ class DtuiApp(App[int]):
     def show_error(self, error: EngineError, context: str) -> None:
         """The one place engine errors reach the user: a notification with the daemon's text."""
         severity = "information" if error.status == 304 else "error"
-        message = safe_line(f"{context}: {error.message}", max_length=500)
+        # A plain string: Textual's toast strips control codes with str methods (a Text crashes it).
+        message = safe_plain(f"{context}: {error.message}", max_length=500)
         self.notify(message, title=error.title, severity=severity, markup=False)
+
+
+HostSpec = Endpoint | EngineClient | tuple[str, Endpoint | EngineClient]
 
 
 def binding_scopes() -> dict[str, list[tuple[str, str]]]:

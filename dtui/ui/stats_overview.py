@@ -8,8 +8,8 @@ baseline of every container that leaves the set: memory stays bounded by the row
 
 Wiring it into a widget (the table owner's side)::
 
-    sampler = OverviewSampler(self.app.client, lambda figures: self.post_message(
-        OverviewSampled(figures)))
+    sampler = OverviewSampler(self.app.client_for(host), lambda figures: self.post_message(
+        OverviewSampled(figures, host)))
     sampler.set_containers(visible_running_ids)          # whenever rows scroll or change
     self.run_worker(sampler.run(), group="overview", exclusive=True, exit_on_error=False)
 
@@ -107,11 +107,17 @@ def figures_from_sample(container_id: str, sample: StatsSample, has_baseline: bo
 
 
 class OverviewSampled(Message):
-    """A sampling round finished: figures for every container that answered."""
+    """A sampling round finished: figures for every container that answered.
 
-    def __init__(self, figures: list[OverviewFigures]) -> None:
+    Attributes:
+        figures: One entry per container that answered.
+        host: The engine they were sampled on ("" : the current host).
+    """
+
+    def __init__(self, figures: list[OverviewFigures], host: str = "") -> None:
         super().__init__()
         self.figures = figures
+        self.host = host
 
 
 class OverviewSampler:

@@ -158,11 +158,10 @@ def test_cli_context_flag_beats_docker_host(tmp_path: Path) -> None:
     assert result.stderr.splitlines()[0] == f"dtui: cannot reach the Docker engine at {NOWHERE}: no such socket"
 
 
-def test_cli_context_with_host_is_refused(tmp_path: Path) -> None:
+def test_cli_context_with_host_names_both_engines(tmp_path: Path) -> None:
+    """--context and -H together show both engines (issue 11): each must resolve."""
     result = run_dtui("--context", "x", "-H", NOWHERE, config_dir=tmp_path)
-    assert (result.returncode, result.stderr) == (
-        1, "dtui: conflicting options: cannot specify both --host and --context\n"
-    )
+    assert result.returncode == 1 and result.stderr.startswith("dtui: context 'x' not found")
 
 
 def test_cli_unknown_context(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ accepting it with ``--snapshot-update``.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -227,17 +228,29 @@ def test_create_form(snap_compare: Any) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_disconnected(snap_compare: Any, size: tuple[int, int]) -> None:
-    """The engine closed the event stream: the status line starts with "DISCONNECTED ctrl+r
-    re-lists"; the last known five rows stay in the table."""
-    docker = fleet()
+def test_disconnected(snap_compare: Any, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine went away (stream closed, connections refused): the status line starts with
+    "disconnected - retrying in 3s" (the countdown held still for the picture); the last known
+    five rows stay in the table, each state followed by "?" and dimmed, CPU/MEM "—"."""
+    from dtui.ui.screens.main import HostDown, MainScreen
+    from tests.ui.host_support import FakeHost
+    from tests.ui.host_support import app_of as hosts_app
+
+    async def hold(self: MainScreen, host: str, error: object, delay: float) -> None:
+        self.post_message(HostDown(host, None, 3))
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(MainScreen, "_wait_to_retry", hold)
+    engine = FakeHost("unix:///fake/docker.sock", docker=fleet())
+    app = hosts_app(engine, show_all=True, engine_version=ENGINE_VERSION)
+    app.animation_level = "none"
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        docker.end_events()
+        engine.transport.go_down()
         await settle(pilot)
 
-    assert snap_compare(app_of(docker), terminal_size=size, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -94,20 +94,33 @@ async def _still_usable(pilot: Pilot[Any], app: DtuiApp) -> None:
     assert status.show_all is not shown_all
 
 
-async def test_events_stream_closing_shows_disconnected() -> None:
+async def test_engine_going_away_shows_disconnected_retrying_then_recovers() -> None:
     docker, _ = _one()
-    app = docker.app()
+    refusing = {"on": False}
+    inner = docker.engine.transport()
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if refusing["on"]:
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        return await inner.handle_async_request(request)
+
+    transport = httpx.MockTransport(handle)
+    app = DtuiApp(endpoint=parse_host(HOST), client=EngineClient(parse_host(HOST), transport=transport))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         status = app.screen.query_one(StatusBar)
         assert status.connected
+        refusing["on"] = True
         docker.end_events()
-        await _settle(pilot)
+        await _wait_for_message(pilot, app, "connection refused")
         assert not status.connected
-        assert "DISCONNECTED" in status.render().plain
+        assert "disconnected - retrying" in status.render().plain
         assert app.is_running and isinstance(app.screen, MainScreen)
-        await pilot.press("ctrl+r")  # re-lists and subscribes again
-        await _settle(pilot)
+        refusing["on"] = False  # the engine is back: dtui re-subscribes and re-lists by itself
+        for _ in range(200):
+            if status.connected:
+                break
+            await pilot.pause(0.05)
         assert status.connected
 
 

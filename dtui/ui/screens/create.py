@@ -25,6 +25,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.spec import RESTART_POLICIES, ContainerSpec
+from dtui.ui.hosts import client_for
 from dtui.ui.create_form import FieldError, FormValues, build_spec, check_name, displayable, values_from_spec
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.screens.choice import ChoiceScreen
@@ -104,8 +105,10 @@ class CreateScreen(ModalScreen[str | None]):
         name: str = "",
         *,
         source: ContainerSummary | None = None,
+        host: str | None = None,
     ) -> None:
         super().__init__()
+        self.host = host  # the engine to create on (None: the current one)
         self._base = prefill
         self._values, self._stripped = displayable(values_from_spec(prefill, name) if prefill else FormValues(name=name))
         self._source = source
@@ -113,19 +116,19 @@ class CreateScreen(ModalScreen[str | None]):
         self._start_error = ""
 
     @classmethod
-    def from_detail(cls, detail: ContainerDetail) -> CreateScreen:
+    def from_detail(cls, detail: ContainerDetail, *, host: str | None = None) -> CreateScreen:
         """A form pre-filled from an inspected container, named ``<name>-copy``."""
-        return cls(ContainerSpec.from_detail(detail), duplicate_name(detail.name))
+        return cls(ContainerSpec.from_detail(detail), duplicate_name(detail.name), host=host)
 
     @classmethod
-    def duplicate(cls, container: ContainerSummary) -> CreateScreen:
-        """A form that inspects ``container`` and pre-fills itself from it (``C``)."""
-        return cls(source=container)
+    def duplicate(cls, container: ContainerSummary, *, host: str | None = None) -> CreateScreen:
+        """A form that inspects ``container`` (on ``host``) and pre-fills itself from it (``C``)."""
+        return cls(source=container, host=host)
 
     @property
     def client(self) -> EngineClient:
-        """The app's engine client."""
-        return self.app.client  # type: ignore[attr-defined,no-any-return]
+        """The engine client of this screen's host (``DtuiApp.client_for``)."""
+        return client_for(self.app, self.host)
 
     def compose(self) -> ComposeResult:
         values = self._values

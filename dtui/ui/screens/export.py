@@ -27,6 +27,7 @@ from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerSummary
+from dtui.ui.hosts import client_for
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.screens.choice import ChoiceScreen
 
@@ -90,9 +91,12 @@ class ExportScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
     ]
 
-    def __init__(self, container: ContainerSummary, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, container: ContainerSummary, *, clock: Callable[[], float] = time.monotonic, host: str | None = None
+    ) -> None:
         super().__init__()
         self.container = container
+        self.host = host  # the engine the container lives on (None: the current one)
         self._clock = clock
         self._written = 0
         self._started_at = 0.0
@@ -101,8 +105,8 @@ class ExportScreen(ModalScreen[str | None]):
 
     @property
     def client(self) -> EngineClient:
-        """The app's engine client."""
-        return self.app.client  # type: ignore[attr-defined,no-any-return]
+        """The engine client of this screen's host (``DtuiApp.client_for``)."""
+        return client_for(self.app, self.host)
 
     def compose(self) -> ComposeResult:
         title = Text("Export ", style="bold")

@@ -40,6 +40,7 @@ from dtui.engine.errors import EngineError, EngineUnreachable, NotFound
 from dtui.engine.log_follow import ResumeFilter
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.streams import LogLine, parse_rfc3339
+from dtui.ui.hosts import client_for
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.widgets.log_view import DEFAULT_MAX_LINES, REGEX_PREFIX, LogView, SearchPattern
 
@@ -305,10 +306,16 @@ class LogScreen(Screen[None]):
         self.app.push_screen(HelpScreen("Logs: keys", help_rows(self, self.BINDINGS)))
 
     def __init__(
-        self, container: ContainerSummary, max_lines: int = DEFAULT_MAX_LINES, tail: Tail = DEFAULT_TAIL
+        self,
+        container: ContainerSummary,
+        max_lines: int = DEFAULT_MAX_LINES,
+        tail: Tail = DEFAULT_TAIL,
+        *,
+        host: str | None = None,
     ) -> None:
         super().__init__()
         self.container = container
+        self.host = host  # the engine the container lives on (None: the current one)
         self.max_lines = max_lines
         self.options = LogOptions(tail=tail)
         self.tty: bool | None = None
@@ -456,7 +463,7 @@ class LogScreen(Screen[None]):
             options: The options to fetch with.
             resume: Start after the last line already shown instead of at ``tail``.
         """
-        client: EngineClient = self.app.client  # type: ignore[attr-defined]
+        client: EngineClient = client_for(self.app, self.host)
         backoff = Backoff()
         while True:
             try:
@@ -771,7 +778,7 @@ class LogScreen(Screen[None]):
     @work(group="logs-save", exit_on_error=False)
     async def _save_full_log(self, path: str) -> None:
         """Fetch the complete log afresh (both streams, no timestamps) into a new file."""
-        client: EngineClient = self.app.client  # type: ignore[attr-defined]
+        client: EngineClient = client_for(self.app, self.host)
         try:
             handle = await asyncio.to_thread(
                 open, path, "x", encoding="utf-8", errors="surrogateescape", newline=""

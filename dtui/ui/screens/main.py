@@ -9,6 +9,9 @@ the row, and end in one notification per container.
 
 from __future__ import annotations
 
+import asyncio
+import math
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,21 +19,22 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual import events
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input
 from textual.worker import Worker, WorkerState
 
+from dtui.engine.backoff import Backoff
 from dtui.engine.errors import BadRequest, EngineError, EngineUnreachable
-from dtui.engine.models import ContainerSummary
+from dtui.engine.models import ContainerSummary, Event
 from dtui.ui.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
+from dtui.ui.hosts import DOWN, UP, HostConnection, HostStatus
 from dtui.ui.messages import (
     ActionFinished,
-    ContainerEventReceived,
     ContainersListed,
     EngineFailed,
-    EventsLost,
     ListingFailed,
     OverviewSampled,
 )
@@ -64,6 +68,8 @@ if TYPE_CHECKING:
     from dtui.ui.app import DtuiApp
 
 DEBOUNCE_SECONDS = 0.1
+DOWN_NOTICE_SECONDS = 30.0
+"""A host that keeps dropping is notified at most once in this many seconds (the status line says the rest)."""
 PANE_FOLLOW_SECONDS = 0.15
 MUTATING_ACTIONS = frozenset(
     {"start", "stop", "restart", "kill", "pause", "rename", "remove", "create", "duplicate", "scale"}
@@ -98,16 +104,62 @@ ACTION_TITLES = {
     "scale": "Scale the selected container into N numbered copies",
     "export": "Export the selected container's filesystem to a tar file",
     "help": "Show the keys of this screen",
+    "hosts": "Switch hosts, or show several hosts together",
 }
 
 HELP_GROUPS = (
     ("Containers", frozenset({"start", "stop", "restart", "kill", "pause", "rename", "remove", "mark",
                               "create", "duplicate", "scale", "export"})),
     ("View", frozenset({"details", "zoom_pane", "logs", "merged_logs", "quick_filter", "engine_filter", "toggle_all",
-                        "sort", "reverse_sort", "reload", "help"})),
+                        "sort", "reverse_sort", "reload", "hosts", "help"})),
 )
 
 Call = Callable[["EngineClient", str], Awaitable[None]]
+
+
+class _FilterRefused(Exception):
+    """The engine refused the listing filter: retrying would not help."""
+
+
+class HostEventReceived(Message):
+    """One host's engine reported a container event."""
+
+    def __init__(self, host: str, event: Event) -> None:
+        super().__init__()
+        self.host = host
+        self.event = event
+
+
+class HostUp(Message):
+    """A host answered: subscribed to its events and listed its containers."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__()
+        self.host = host
+
+
+class HostDown(Message):
+    """A host is unreachable; the next try is in ``retry_in`` seconds.
+
+    Attributes:
+        host: The host.
+        error: What failed (None for a countdown update or a stream the engine closed).
+        retry_in: Whole seconds before the next try (0: trying now).
+    """
+
+    def __init__(self, host: str, error: EngineError | None, retry_in: int) -> None:
+        super().__init__()
+        self.host = host
+        self.error = error
+        self.retry_in = retry_in
+
+
+class HostsConnected(Message):
+    """Every host picked in the switcher answered: show exactly these."""
+
+    def __init__(self, connections: list[HostConnection]) -> None:
+        super().__init__()
+        self.connections = connections
 
 
 class MainScreen(Screen[None]):
@@ -137,21 +189,25 @@ class MainScreen(Screen[None]):
         Binding("z", "zoom_pane", "Zoom pane", id="main.zoom_pane", show=False),
         Binding("escape", "escape", "Back", id="main.escape", show=False),
         Binding("ctrl+r", "reload", "Reload", id="main.reload", show=False),
+        Binding("H", "hosts", "Hosts", id="main.hosts", show=False),
         Binding("question_mark", "help", "Help", id="main.help"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._dirty_ids: set[str] = set()
+        self._dirty: dict[str, set[str]] = {}  # host -> container ids events touched
         self._gone_keys: set[str] = set()
         self._flush_timer: Timer | None = None
-        self._refresh_worker: Worker[None] | None = None
+        self._refresh_workers: dict[str, Worker[None]] = {}
         self._pane_timer: Timer | None = None
         self.engine_filter = EngineFilter()
         self._good_filter = EngineFilter()
-        self._sampler: OverviewSampler | None = None
-        self._overview_worker: Worker[None] | None = None
+        self._samplers: dict[str, OverviewSampler] = {}
+        self._overview_workers: dict[str, Worker[None]] = {}
         self._overview_on = False  # False while another screen is on top
+        self._started = False
+        self._down_noticed: dict[str, float] = {}  # host -> when its outage was last notified
+        self._outage_told: set[str] = set()  # hosts down whose outage was notified already
 
     @property
     def dtui(self) -> DtuiApp:
@@ -165,7 +221,7 @@ class MainScreen(Screen[None]):
 
     @property
     def host(self) -> str:
-        """The engine address rows are keyed by."""
+        """The current host (the first of the hosts shown): `c` creates there."""
         return self.dtui.endpoint.host
 
     def compose(self) -> ComposeResult:
@@ -177,15 +233,12 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         status = self.query_one(StatusBar)
-        status.host = self.host
-        version = self.dtui.engine_version
-        status.engine = version.version if version else ""
-        status.api_version = self.dtui.client.api_version or ""
         status.show_all = self.dtui.show_all
         status.warnings = tuple(self.dtui.endpoint.warnings)
         self.table.set_sort(self.dtui.config.defaults.sort, False)
         status.sort_label = self.table.sort_label
         status.read_only = self.dtui.read_only
+        self._show_hosts()
         try:
             self.engine_filter = self._good_filter = parse_engine_filter(self.dtui.initial_filter)
         except FilterSyntaxError as error:
@@ -194,7 +247,118 @@ class MainScreen(Screen[None]):
         self.table.focus()
         self.live()
         self._start_overview()
+        self._started = True
         self.watch(self.table, "scroll_y", self._overview_follow_view, init=False)
+
+    # -- hosts -------------------------------------------------------------------------
+
+    def _show_hosts(self) -> None:
+        """Bring the status line and the table's Host column in line with the app's hosts."""
+        connections = self.dtui.connections
+        status = self.query_one(StatusBar)
+        status.host = self.host
+        status.hosts = tuple(
+            HostStatus(c.host, c.label, c.state, c.retry_in) for c in connections.values()
+        )
+        version = self.dtui.engine_version
+        status.engine = version.version if version else ""
+        status.api_version = self.dtui.client.api_version or ""
+        status.warnings = tuple(w for c in connections.values() for w in c.endpoint.warnings)
+        self.table.set_hosts({host: c.label for host, c in connections.items()})
+
+    def hosts_changed(self) -> None:
+        """The app's host set changed: drop the rows and workers of hosts that left, watch the rest."""
+        hosts = set(self.dtui.hosts)
+        for host in [h for h in list(self._samplers) if h not in hosts]:
+            self.workers.cancel_group(self, f"overview {host}")
+            self._overview_workers.pop(host, None)
+            del self._samplers[host]
+        for worker in list(self.workers):
+            if worker.group.startswith("live ") and worker.group[5:] not in hosts:
+                worker.cancel()
+        self._dirty = {host: ids for host, ids in self._dirty.items() if host in hosts}
+        pane = self.query_one(DetailPane)
+        if pane.host is not None and pane.host not in hosts:
+            self.remove_class("-pane-open", "-pane-full")
+        self.table.keep_hosts(hosts)
+        self._show_hosts()
+        self._update_counts()
+        self.live()
+        if self._overview_on:
+            self._start_overview()
+
+    def _set_host_state(self, host: str, state: str, retry_in: int = 0) -> None:
+        connection = self.dtui.connections.get(host)
+        if connection is None:
+            return
+        connection.state, connection.retry_in = state, retry_in
+        self._show_hosts()
+
+    def on_host_up(self, message: HostUp) -> None:
+        if message.host not in self.dtui.connections:
+            return
+        was_down = self.dtui.connections[message.host].state == DOWN
+        self._set_host_state(message.host, UP)
+        self.table.set_host_stale(message.host, False)
+        if was_down:
+            self.query_one(DetailPane).host_reachable(message.host, True)
+            self._overview_follow_view()
+
+    def on_host_down(self, message: HostDown) -> None:
+        host = message.host
+        connection = self.dtui.connections.get(host)
+        if connection is None:
+            return
+        was_up = connection.state != DOWN
+        self._set_host_state(host, DOWN, message.retry_in)
+        if was_up:
+            self.table.set_host_stale(host, True)
+            self.query_one(DetailPane).host_reachable(host, False)
+            self._overview_follow_view()
+            self._outage_told.discard(host)
+        if message.error is not None and host not in self._outage_told:
+            self._tell_outage(host, message.error)
+
+    def _tell_outage(self, host: str, error: EngineError) -> None:
+        """Notify the first error of an outage (at most once in DOWN_NOTICE_SECONDS for a flapping host)."""
+        self._outage_told.add(host)
+        now = time.monotonic()
+        if now - self._down_noticed.get(host, -DOWN_NOTICE_SECONDS) >= DOWN_NOTICE_SECONDS:
+            self._down_noticed[host] = now
+            self.dtui.show_error(error, "watching container events")
+
+    def action_hosts(self) -> None:
+        """Open the host switcher; connect to what was picked in a worker."""
+        from dtui.ui.screens.hosts import CONNECTED, HostChoice, HostEntry, HostSwitcher
+
+        def chosen(choice: HostChoice | None) -> None:
+            if choice is not None and choice.targets:
+                self.connect_hosts(choice.targets)
+
+        connected = [HostEntry(c.target, c.label, CONNECTED, c.state) for c in self.dtui.connections.values()]
+        self.app.push_screen(HostSwitcher(connected, self.dtui.recent_targets()), chosen)
+
+    @work(exclusive=True, group="hosts-connect", exit_on_error=False)
+    async def connect_hosts(self, targets: tuple[str, ...]) -> None:
+        """Connect to every target (all or nothing), then show exactly those hosts."""
+        self.notify(safe_plain(f"connecting to {', '.join(targets)}", max_length=200), markup=False, timeout=3)
+        opened: list[HostConnection] = []
+        known = {c.host for c in self.dtui.connections.values()}
+        try:
+            for target in targets:
+                opened.append(await self.dtui.open_connection(target))
+        except EngineError as error:
+            for connection in opened:
+                if connection.host not in known:
+                    await connection.client.aclose()
+            self.post_message(EngineFailed(error, f"connecting to {target}"))
+            return
+        self.post_message(HostsConnected(opened))
+
+    def on_hosts_connected(self, message: HostsConnected) -> None:
+        unique = list({c.host: c for c in message.connections}.values())
+        self.dtui.use_connections(unique)
+        self.hosts_changed()
 
     # -- listing and events ------------------------------------------------------------
 
@@ -206,61 +370,97 @@ class MainScreen(Screen[None]):
             "filters": engine_filter.filters or None,
         }
 
-    @work(exclusive=True, group="live", exit_on_error=False)
-    async def live(self) -> None:
-        """Subscribe to container events, list, then forward events until the stream ends.
+    def live(self) -> None:
+        """(Re)start watching every host: one worker per host, replacing the running one.
 
-        Exclusive: a re-list (filter change, `a`, ctrl+r) replaces the running subscription.
+        A re-list (filter change, `a`, ctrl+r, a host switch) restarts them all, retry
+        waits included.
         """
-        client = self.dtui.client
+        for host in self.dtui.hosts:
+            self.run_worker(
+                self._watch_host(host), name=f"live {host}", group=f"live {host}", exclusive=True,
+                exit_on_error=False,
+            )
+
+    async def _watch_host(self, host: str) -> None:
+        """Follow one host for good: subscribe, list, forward events; on failure retry with backoff."""
+        backoff = Backoff()
         engine_filter = self.engine_filter
+        while True:
+            try:
+                await self._follow_host(host, engine_filter, backoff)
+                error: EngineError | None = None
+            except _FilterRefused:
+                return
+            except EngineError as failure:
+                error = failure
+            await self._wait_to_retry(host, error, backoff.next_delay())
+
+    async def _follow_host(self, host: str, engine_filter: EngineFilter, backoff: Backoff) -> None:
+        """Subscribe to ``host``'s container events, THEN list, then forward events until they end."""
+        client = self.dtui.client_for(host)
         event_filters = {"type": ["container"], **{"label": engine_filter.filters.get("label", [])}}
         event_filters = {key: values for key, values in event_filters.items() if values}
-        try:
-            if client.api_version is None:
-                await client.connect()
-            async with client.containers.open_events(event_filters) as events:
-                try:
-                    listing = await client.containers.list(**self._list_args(engine_filter))  # type: ignore[arg-type]
-                except EngineError as error:
-                    self.post_message(ListingFailed(error, engine_filter.text))
-                    return
-                self.post_message(ContainersListed(listing, self.host))
-                async for event in events:
-                    self.post_message(ContainerEventReceived(event))
-        except EngineError as error:
-            self.post_message(EventsLost(error))
-            return
-        self.post_message(EventsLost(None))
+        if client.api_version is None:
+            await client.connect()
+        async with client.containers.open_events(event_filters) as events:
+            try:
+                listing = await client.containers.list(**self._list_args(engine_filter))  # type: ignore[arg-type]
+            except BadRequest as error:
+                self.post_message(ListingFailed(error, engine_filter.text))
+                raise _FilterRefused from error
+            self.post_message(ContainersListed(listing, host))
+            self.post_message(HostUp(host))
+            backoff.reset()
+            async for event in events:
+                self.post_message(HostEventReceived(host, event))
 
-    @work(group="refresh", exit_on_error=False)
-    async def refresh_rows(self, container_ids: frozenset[str]) -> None:
-        """List again the containers events touched (all of them when the filter needs it)."""
+    async def _wait_to_retry(self, host: str, error: EngineError | None, delay: float) -> None:
+        """Say the host is down and count the wait down, one status update a second."""
+        self.post_message(HostDown(host, error, math.ceil(delay)))
+        remaining = delay
+        while remaining > 0:
+            step = min(1.0, remaining)
+            await asyncio.sleep(step)
+            remaining -= step
+            self.post_message(HostDown(host, None, math.ceil(remaining)))
+
+    def refresh_rows(self, host: str, container_ids: frozenset[str]) -> Worker[None]:
+        """List again the containers of ``host`` events touched."""
+        return self.run_worker(
+            self._refresh_rows(host, container_ids), name=f"refresh {host}", group="refresh", exit_on_error=False
+        )
+
+    async def _refresh_rows(self, host: str, container_ids: frozenset[str]) -> None:
+        """List again the touched containers (all of them when the filter needs it)."""
         engine_filter = self.engine_filter
         args = self._list_args(engine_filter)
         full = engine_filter.limit is not None or "id" in engine_filter.filters
         if not full:
             args["filters"] = {**engine_filter.filters, "id": sorted(container_ids)}
         try:
-            listing = await self.dtui.client.containers.list(**args)  # type: ignore[arg-type]
+            listing = await self.dtui.client_for(host).containers.list(**args)  # type: ignore[arg-type]
+        except EngineUnreachable:
+            return  # the live worker of this host notices, marks its rows and re-lists on return
         except EngineError as error:
             self.post_message(EngineFailed(error, "refreshing containers"))
             return
         asked = frozenset() if full else container_ids
-        self.post_message(ContainersListed(listing, self.host, complete=full, asked_ids=asked))
+        self.post_message(ContainersListed(listing, host, complete=full, asked_ids=asked))
 
     def on_containers_listed(self, message: ContainersListed) -> None:
+        host = message.host or self.host
+        if host not in self.dtui.connections:
+            return  # a listing of a host that left meanwhile
         if message.complete:
-            self.table.replace(message.host, message.containers)
+            self.table.replace(host, message.containers)
         else:
-            self.table.merge(message.host, message.containers, message.asked_ids)
+            self.table.merge(host, message.containers, message.asked_ids)
         self._good_filter = self.engine_filter
-        status = self.query_one(StatusBar)
-        status.api_version = self.dtui.client.api_version or ""
-        status.connected = True
+        self.query_one(StatusBar).api_version = self.dtui.client.api_version or ""
         self._update_counts()
         self._overview_follow_view()
-        if self._dirty_ids or self._gone_keys:
+        if self._dirty or self._gone_keys:
             self._schedule_flush()
 
     def on_listing_failed(self, message: ListingFailed) -> None:
@@ -270,39 +470,29 @@ class MainScreen(Screen[None]):
             self._apply_filter_view()
             self.live()
             return
-        self.query_one(StatusBar).connected = False
         self.dtui.show_error(message.error, "listing containers")
 
-    def on_container_event_received(self, message: ContainerEventReceived) -> None:
-        event = message.event
-        if event.type not in {"", "container"} or not event.actor_id:
+    def on_host_event_received(self, message: HostEventReceived) -> None:
+        event, host = message.event, message.host
+        if event.type not in {"", "container"} or not event.actor_id or host not in self.dtui.connections:
             return
         action = event.base_action
         if action in _QUIET_EVENTS:
             return
         if action == "destroy":
-            self._dirty_ids.discard(event.actor_id)
-            self._gone_keys.add(row_key(self.host, event.actor_id))
+            self._dirty.get(host, set()).discard(event.actor_id)
+            self._gone_keys.add(row_key(host, event.actor_id))
         else:
-            self._dirty_ids.add(event.actor_id)
+            self._dirty.setdefault(host, set()).add(event.actor_id)
         self._schedule_flush()
 
-    def on_events_lost(self, message: EventsLost) -> None:
-        self.query_one(StatusBar).connected = False
-        if message.error is not None:
-            self.dtui.show_error(message.error, "watching container events")
-
     def on_engine_failed(self, message: EngineFailed) -> None:
-        if isinstance(message.error, EngineUnreachable):
-            self.query_one(StatusBar).connected = False
         self.dtui.show_error(message.error, message.context)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker crashed on something that is not an engine error: say so, stay usable."""
         if event.state != WorkerState.ERROR:
             return
-        if event.worker.group == "live":
-            self.query_one(StatusBar).connected = False
         error = event.worker.error
         self.notify(
             safe_plain(f"{event.worker.name} failed: {type(error).__name__}: {error}", max_length=300),
@@ -314,20 +504,24 @@ class MainScreen(Screen[None]):
             self._flush_timer = self.set_timer(DEBOUNCE_SECONDS, self._flush)
 
     def _flush(self) -> None:
-        """Apply removals, and re-list the touched containers (one refresh at a time)."""
+        """Apply removals, and re-list the touched containers (one refresh per host at a time)."""
         self._flush_timer = None
         if self._gone_keys:
             gone, self._gone_keys = self._gone_keys, set()
             self.table.discard(gone)
             self._update_counts()
             self._overview_follow_view()
-        if not self._dirty_ids:
-            return
-        if self._refresh_worker is not None and self._refresh_worker.is_running:
-            self._schedule_flush()
-            return
-        dirty, self._dirty_ids = frozenset(self._dirty_ids), set()
-        self._refresh_worker = self.refresh_rows(dirty)
+        for host in [h for h, ids in self._dirty.items() if ids]:
+            worker = self._refresh_workers.get(host)
+            if worker is not None and worker.is_running:
+                self._schedule_flush()
+                continue
+            dirty = frozenset(self._dirty.pop(host))
+            self._refresh_workers[host] = self.refresh_rows(host, dirty)
+
+    def _mark_dirty(self, host: str, container_id: str) -> None:
+        self._dirty.setdefault(host, set()).add(container_id)
+        self._schedule_flush()
 
     def _update_counts(self) -> None:
         containers = self.table.containers.values()
@@ -339,44 +533,56 @@ class MainScreen(Screen[None]):
     # -- the CPU/MEM overview ----------------------------------------------------------
 
     def _start_overview(self) -> None:
-        """Turn the overview on (creating the sampler once); the worker starts with rows in view."""
+        """Turn the overview on; each host's worker starts once it has rows in view."""
         self._overview_on = True
-        if self._sampler is None:
-            interval = self.dtui.config.defaults.stats_interval
-            self._sampler = OverviewSampler(
-                self.dtui.client,
-                lambda figures: self.post_message(OverviewSampled(figures)),
-                interval=interval if interval > 0 else DEFAULT_INTERVAL,
-            )
         self._overview_follow_view()
 
-    @work(exclusive=True, group="overview", exit_on_error=False)
-    async def sample_overview(self) -> None:
-        """Sample the visible running rows every ``stats_interval`` s; cancelled to stop."""
-        if self._sampler is not None:
-            await self._sampler.run()
+    def _sampler_of(self, host: str) -> OverviewSampler:
+        sampler = self._samplers.get(host)
+        if sampler is None:
+            interval = self.dtui.config.defaults.stats_interval
+            sampler = self._samplers[host] = OverviewSampler(
+                self.dtui.client_for(host),
+                lambda figures: self.post_message(OverviewSampled(figures, host)),
+                interval=interval if interval > 0 else DEFAULT_INTERVAL,
+            )
+        return sampler
+
+    def sample_overview(self, host: str) -> Worker[None]:
+        """Sample ``host``'s visible running rows every ``stats_interval`` s; cancelled to stop."""
+        return self.run_worker(
+            self._sampler_of(host).run(), name=f"overview {host}", group=f"overview {host}",
+            exclusive=True, exit_on_error=False,
+        )
 
     def _stop_overview(self) -> None:
         self._overview_on = False
-        self.workers.cancel_group(self, "overview")
-        self._overview_worker = None
+        for host in list(self._overview_workers):
+            self.workers.cancel_group(self, f"overview {host}")
+        self._overview_workers.clear()
 
     def _overview_follow_view(self, *_: object) -> None:
         """Sample the running rows in view now; clear the figures of rows no longer running.
 
-        Called whenever rows scroll, get filtered, sorted, re-listed or the screen resizes.
+        Called whenever rows scroll, get filtered, sorted, re-listed, a host goes or comes
+        back, or the screen resizes. Rows of an unreachable host are not sampled.
         """
-        if self._sampler is None or not self.is_mounted:
+        if not self.is_mounted:
             return
         table = self.table
-        in_view = [
-            key for key in table.keys_in_view()
-            if (container := table.container(key)) is not None and container.is_running
-        ]
-        self._sampler.set_containers(split_row_key(key)[1] for key in in_view)
-        idle = self._overview_worker is None or self._overview_worker.is_finished
-        if self._overview_on and in_view and idle:  # started once there is something to sample
-            self._overview_worker = self.sample_overview()
+        in_view: dict[str, list[str]] = {host: [] for host in self.dtui.hosts}
+        for key in table.keys_in_view():
+            container = table.container(key)
+            host, container_id = split_row_key(key)
+            if container is not None and container.is_running and not table.is_stale(key) and host in in_view:
+                in_view[host].append(container_id)
+        for host, ids in in_view.items():
+            if not ids and host not in self._samplers:
+                continue
+            self._sampler_of(host).set_containers(ids)
+            worker = self._overview_workers.get(host)
+            if self._overview_on and ids and (worker is None or worker.is_finished):
+                self._overview_workers[host] = self.sample_overview(host)
         stale = {
             key: StatsCells() for key in table.stats_keys()
             if (container := table.container(key)) is None or not container.is_running
@@ -386,11 +592,12 @@ class MainScreen(Screen[None]):
 
     def on_overview_sampled(self, message: OverviewSampled) -> None:
         table = self.table
+        host = message.host or self.host
         cells = {
             key: overview_cells(figures)
             for figures in message.figures
-            if (container := table.container(key := row_key(self.host, figures.container_id))) is not None
-            and container.is_running
+            if (container := table.container(key := row_key(host, figures.container_id))) is not None
+            and container.is_running and not table.is_stale(key)
         }
         if cells:
             table.set_many_stats(cells)
@@ -407,14 +614,11 @@ class MainScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back on top: resume the overview and the pane's active tab."""
-        if self._sampler is None:
+        if not self._started:
             return  # first showing: on_mount starts the overview
         self._start_overview()
-        pane = self.query_one(DetailPane)
         if self.has_class("-pane-open"):
-            view = pane.query_one(f"#{pane.active_tab}-view")
-            if isinstance(view, (TopView, StatsView)):
-                view.activate()
+            self.query_one(DetailPane).resume()
 
     # -- view keys ---------------------------------------------------------------------
 
@@ -571,6 +775,14 @@ class MainScreen(Screen[None]):
         key = self.table.cursor_key
         return self.table.container(key) if key else None
 
+    def _cursor_target(self) -> tuple[str, ContainerSummary] | None:
+        """The (host, container) under the cursor."""
+        key = self.table.cursor_key
+        container = self.table.container(key) if key else None
+        if key is None or container is None:
+            return None
+        return split_row_key(key)[0], container
+
     @on(DataTable.RowSelected, "#containers")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -578,11 +790,12 @@ class MainScreen(Screen[None]):
 
     def action_details(self) -> None:
         """Open the detail pane on the selected container."""
-        container = self._cursor_container()
-        if container is None:
+        target = self._cursor_target()
+        if target is None:
             return
+        host, container = target
         self.add_class("-pane-open")
-        self.query_one(DetailPane).show_container(container)
+        self.query_one(DetailPane).show_container(container, host=host)
         self.call_after_refresh(self._overview_follow_view)
 
     @on(DataTable.RowHighlighted, "#containers")
@@ -609,11 +822,12 @@ class MainScreen(Screen[None]):
         """Open the log screen of the selected container."""
         from dtui.ui.screens.logs import LogScreen
 
-        container = self._cursor_container()
-        if container is not None:
+        target = self._cursor_target()
+        if target is not None:
+            host, container = target
             defaults = self.dtui.config.defaults
             tail = defaults.log_tail or "all"
-            self.app.push_screen(LogScreen(container, max_lines=defaults.log_buffer, tail=tail))
+            self.app.push_screen(LogScreen(container, max_lines=defaults.log_buffer, tail=tail, host=host))
 
     def action_merged_logs(self) -> None:
         """Open one merged log stream of the marked containers, or of every running one."""
@@ -673,7 +887,8 @@ class MainScreen(Screen[None]):
             self.post_message(ActionFinished(key, verb, name, EngineError("dtui runs read-only")))
             return
         try:
-            await call(self.dtui.client, split_row_key(key)[1])
+            host, container_id = split_row_key(key)
+            await call(self.dtui.client_for(host), container_id)
         except EngineError as error:
             self.post_message(ActionFinished(key, verb, name, error))
             return
@@ -681,8 +896,7 @@ class MainScreen(Screen[None]):
 
     def on_action_finished(self, message: ActionFinished) -> None:
         self.table.set_pending(message.key, None)
-        self._dirty_ids.add(split_row_key(message.key)[1])
-        self._schedule_flush()
+        self._mark_dirty(*split_row_key(message.key))
         if message.error is not None:
             self.dtui.show_error(message.error, f"{message.verb} {message.name}")
             return
@@ -781,40 +995,45 @@ class MainScreen(Screen[None]):
 
     # -- create, duplicate, scale, export ----------------------------------------------
 
-    def _created(self, container_id: str | None) -> None:
-        if container_id:
-            self._dirty_ids.add(container_id)
-            self._schedule_flush()
+    def _created_on(self, host: str) -> Callable[[str | None], None]:
+        def created(container_id: str | None) -> None:
+            if container_id:
+                self._mark_dirty(host, container_id)
+
+        return created
 
     def action_create(self) -> None:
-        """Open the create form."""
+        """Open the create form (the container is made on the current host)."""
         from dtui.ui.screens.create import CreateScreen
 
-        self.app.push_screen(CreateScreen(), self._created)
+        self.app.push_screen(CreateScreen(host=self.host), self._created_on(self.host))
 
     def action_duplicate(self) -> None:
         """Open the create form pre-filled from the selected container."""
         from dtui.ui.screens.create import CreateScreen
 
-        container = self._cursor_container()
-        if container is not None:
-            self.app.push_screen(CreateScreen.duplicate(container), self._created)
+        target = self._cursor_target()
+        if target is not None:
+            host, container = target
+            self.app.push_screen(CreateScreen.duplicate(container, host=host), self._created_on(host))
 
     def action_scale(self) -> None:
         """Scale the selected container into numbered copies."""
         from dtui.ui.screens.scale import ScaleScreen
 
-        container = self._cursor_container()
-        if container is not None:
-            self.app.push_screen(ScaleScreen(container))
+        target = self._cursor_target()
+        if target is not None:
+            host, container = target
+            self.app.push_screen(ScaleScreen(container, host=host))
 
     def action_export(self) -> None:
         """Export the selected container's filesystem to a tar file."""
         from dtui.ui.screens.export import ExportScreen
 
-        container = self._cursor_container()
-        if container is not None:
-            self.app.push_screen(ExportScreen(container))
+        target = self._cursor_target()
+        if target is not None:
+            host, container = target
+            self.app.push_screen(ExportScreen(container, host=host))
 
 
 def overview_cells(figures: OverviewFigures) -> StatsCells:

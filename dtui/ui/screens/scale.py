@@ -23,6 +23,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.spec import ContainerSpec
+from dtui.ui.hosts import client_for
 from dtui.ui.safe_text import safe_line
 from dtui.ui.scale import (
     DEFAULT_PATTERN,
@@ -84,9 +85,10 @@ class ScaleScreen(ModalScreen[list[CopyResult] | None]):
         Binding("escape", "close", "Close", id="scale.close"),
     ]
 
-    def __init__(self, container: ContainerSummary) -> None:
+    def __init__(self, container: ContainerSummary, *, host: str | None = None) -> None:
         super().__init__()
         self.container = container
+        self.host = host  # the engine the container lives on (None: the current one)
         self._detail: ContainerDetail | None = None
         self._template_spec: ContainerSpec | None = None
         self._copies: list[ContainerSummary] = []
@@ -95,8 +97,8 @@ class ScaleScreen(ModalScreen[list[CopyResult] | None]):
 
     @property
     def client(self) -> EngineClient:
-        """The app's engine client."""
-        return self.app.client  # type: ignore[attr-defined,no-any-return]
+        """The engine client of this screen's host (``DtuiApp.client_for``)."""
+        return client_for(self.app, self.host)
 
     def compose(self) -> ComposeResult:
         title = Text("Scale ", style="bold")

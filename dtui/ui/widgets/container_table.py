@@ -69,6 +69,9 @@ BASE_COLUMNS = (
 )
 SIZE_COLUMN = Column("size", "Size")
 STATS_COLUMNS = (Column("cpu", "CPU%"), Column("mem", "MEM"))
+HOST_COLUMN = Column("host", "Host", 24)
+STALE_MARK = "?"
+"""Appended to the state of a row whose host is unreachable (the state may be out of date)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +142,7 @@ class ContainerTable(DataTable[Text]):
         sort_reverse: True inverts the field's natural order.
         quick_filter: Words a row must match to be shown.
         show_size: Show the Size column (the listing was asked with ``size=1``).
+        show_host: Show the Host column (several hosts share the table).
         marks: Row keys of marked containers.
     """
 
@@ -153,6 +157,9 @@ class ContainerTable(DataTable[Text]):
         self.sort_reverse = False
         self.quick_filter = ""
         self.show_size = False
+        self.show_host = False
+        self._host_labels: dict[str, str] = {}
+        self._stale_hosts: set[str] = set()
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -164,8 +171,9 @@ class ContainerTable(DataTable[Text]):
     def columns_shown(self) -> tuple[Column, ...]:
         """The columns in display order."""
         size = (SIZE_COLUMN,) if self.show_size else ()
+        host = (HOST_COLUMN,) if self.show_host else ()
         # CPU and memory right after the state, so they stay on screen at 80 columns.
-        return (*BASE_COLUMNS[:5], *STATS_COLUMNS, *BASE_COLUMNS[5:], *size)
+        return (*BASE_COLUMNS[:5], *STATS_COLUMNS, *host, *BASE_COLUMNS[5:], *size)
 
     @property
     def containers(self) -> dict[str, ContainerSummary]:
@@ -216,6 +224,10 @@ class ContainerTable(DataTable[Text]):
         key = self.cursor_key
         return [key] if key else []
 
+    def is_stale(self, key: str) -> bool:
+        """True when the row's host is unreachable (what it shows may be out of date)."""
+        return split_row_key(key)[0] in self._stale_hosts
+
     def is_pending(self, key: str) -> bool:
         """True while an action runs on this container."""
         return key in self._pending
@@ -237,6 +249,35 @@ class ContainerTable(DataTable[Text]):
             self._containers.pop(row_key(host, container_id), None)
         self._containers.update(answered)
         self._sync()
+
+    def keep_hosts(self, hosts: Iterable[str]) -> None:
+        """Forget every row of a host not in ``hosts`` (the host left the table)."""
+        keep = set(hosts)
+        for key in [k for k in self._containers if split_row_key(k)[0] not in keep]:
+            del self._containers[key]
+        self._stale_hosts &= keep
+        self._sync()
+
+    def set_host_stale(self, host: str, stale: bool) -> None:
+        """Mark (or unmark) every row of ``host`` as possibly out of date: its engine is unreachable."""
+        if stale == (host in self._stale_hosts):
+            return
+        if stale:
+            self._stale_hosts.add(host)
+            self._stats = {k: v for k, v in self._stats.items() if split_row_key(k)[0] != host}
+        else:
+            self._stale_hosts.discard(host)
+        self._sync()
+
+    def set_hosts(self, labels: dict[str, str]) -> None:
+        """The hosts in the table, with their short names; the Host column shows with two or more."""
+        self._host_labels = dict(labels)
+        show = len(labels) > 1
+        if show == self.show_host:
+            self._sync()
+            return
+        self.show_host = show
+        self._rebuild_columns()
 
     def discard(self, keys: Iterable[str]) -> None:
         """Forget these containers (removed by the engine)."""
@@ -304,6 +345,9 @@ class ContainerTable(DataTable[Text]):
         if show == self.show_size:
             return
         self.show_size = show
+        self._rebuild_columns()
+
+    def _rebuild_columns(self) -> None:
         cursor = self.cursor_key
         self.clear(columns=True)
         self._shown.clear()
@@ -365,6 +409,8 @@ class ContainerTable(DataTable[Text]):
         pending = self._pending.get(key)
         if pending:
             state = Text(f"{pending}…", style="bold yellow")
+        elif self.is_stale(key):
+            state = safe_line(f"{container.state}{STALE_MARK}", style="dim italic", max_length=13)
         else:
             state = safe_line(container.state, style=_STATE_STYLES.get(container.state, ""), max_length=12)
         cells = {
@@ -379,6 +425,9 @@ class ContainerTable(DataTable[Text]):
             "cpu": Text(stats.cpu_text, justify="right"),
             "mem": Text(stats.mem_text, justify="right"),
         }
+        if self.show_host:
+            host = split_row_key(key)[0]
+            cells["host"] = safe_line(self._host_labels.get(host, host), max_length=24, style="dim" if self.is_stale(key) else "")
         if self.show_size:
             cells["size"] = Text(f"{human_size(container.size_rw)} ({human_size(container.size_root_fs)})")
         return cells

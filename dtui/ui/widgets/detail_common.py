@@ -8,6 +8,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from dtui.engine.errors import EngineError
+from dtui.ui.hosts import client_for
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -22,9 +23,17 @@ class ContainerGone(Message):
 
 
 def engine_client(widget: Widget) -> EngineClient:
-    """The app's engine client (``DtuiApp.client``; test apps provide one too)."""
-    client: EngineClient = widget.app.client  # type: ignore[attr-defined]
-    return client
+    """The engine client of the pane's container: ``DtuiApp.client_for`` its host.
+
+    The host is the nearest ancestor's ``engine_host`` (the detail pane's); test apps
+    without ``client_for`` give their ``client``.
+    """
+    host: str | None = None
+    for node in widget.ancestors_with_self:
+        if hasattr(node, "engine_host"):
+            host = node.engine_host
+            break
+    return client_for(widget.app, host)
 
 
 def report_error(widget: Widget, error: EngineError, context: str) -> None:

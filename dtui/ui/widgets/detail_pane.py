@@ -63,6 +63,8 @@ class DetailPane(Vertical):
         super().__init__(name=name, id=id, classes=classes)
         self.ps_args = ps_args
         self.container: ContainerSummary | None = None
+        self.engine_host: str | None = None  # the tabs ask this host's engine (None: the current one)
+        self._reachable = True
 
     def compose(self) -> ComposeResult:
         yield Static(Text("no container selected"), id="detail-title")
@@ -82,14 +84,22 @@ class DetailPane(Vertical):
 
     # -- the main screen's API -----------------------------------------------------------
 
-    def show_container(self, container: ContainerSummary) -> None:
-        """Load the pane for this container (replacing any previous one).
+    @property
+    def host(self) -> str | None:
+        """The host of the shown container (None: the current host)."""
+        return self.engine_host
+
+    def show_container(self, container: ContainerSummary, *, host: str | None = None) -> None:
+        """Load the pane for this container of ``host`` (replacing any previous one).
 
         The same container again only refreshes the title: the tree, the process list and
         the stats history are kept (the screen calls this as the table cursor moves).
         """
-        same = self.container is not None and self.container.id == container.id
+        same = self.container is not None and self.container.id == container.id and host == self.engine_host
+        if host != self.engine_host:
+            self._reachable = True
         self.container = container
+        self.engine_host = host
         title = Text("▶ ", style="bold")
         title.append_text(safe_line(container.name or container.short_id, style="bold", max_length=60))
         title.append(f"  {container.short_id}  ", style="dim")
@@ -100,6 +110,31 @@ class DetailPane(Vertical):
         self.query_one("#detail-notice").display = False
         for view in self._views():
             view.set_container(container.id)
+
+    def host_reachable(self, host: str, reachable: bool) -> None:
+        """``host``'s engine went away or came back: pause the live tabs, or resume them."""
+        if host != self.engine_host or reachable == self._reachable:
+            return
+        self._reachable = reachable
+        notice_widget = self.query_one("#detail-notice", Static)
+        if reachable:
+            notice_widget.display = False
+            self.resume()
+            return
+        for view in self._views():
+            if isinstance(view, (TopView, StatsView)):
+                view.stop()
+        notice_widget.update(Text("Engine unreachable: disconnected - retrying; figures resume when it returns.",
+                                  style="bold"))
+        notice_widget.display = True
+
+    def resume(self) -> None:
+        """Restart the active tab's refresh or stream (back on screen, or the engine returned)."""
+        if not self._reachable or self.container is None:
+            return
+        view = self._active_view()
+        if isinstance(view, (TopView, StatsView)):
+            view.activate()
 
     def focus_content(self) -> None:
         """Focus the active tab's main widget (its tab bar when it has none)."""

@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from dtui.engine.errors import EngineError, NotFound
+from dtui.engine.errors import EngineError, EngineUnreachable, NotFound
 from dtui.engine.stats import RateField, StatsSample, rate
 from dtui.ui.widgets.detail_common import ContainerGone, engine_client, report_error
 
@@ -345,6 +345,8 @@ class StatsView(Vertical):
         elif error is None:
             self._status("stream ended")
             self.check_gone(message.container_id)
+        elif isinstance(error, EngineUnreachable):  # the status line says so; resumes on return
+            self._status("engine unreachable: disconnected - retrying")
         else:
             self._status("stats failed")
             report_error(self, error, "streaming stats")

@@ -1,19 +1,59 @@
-"""The status line: host, engine and API version, counts, filters, connection state."""
+"""The status line: host(s), engine and API version, counts, filters, connection state."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from dtui.ui.hosts import DOWN, HostStatus
 from dtui.ui.safe_text import safe_line
+
+_NOTICE_STYLE = "bold reverse red"
+
+
+def retry_text(retry_in: int) -> str:
+    """``"disconnected - retrying in 3s"`` (``"... retrying now"`` at 0)."""
+    when = f"in {retry_in}s" if retry_in > 0 else "now"
+    return f"disconnected - retrying {when}"
+
+
+def connection_notice(hosts: Sequence[HostStatus]) -> Text | None:
+    """The red marker of unreachable hosts (None when all answer).
+
+    One host: ``disconnected - retrying in 3s``. Several: the first one down by name, then
+    how many more are down.
+    """
+    down = [status for status in hosts if status.state == DOWN]
+    if not down:
+        return None
+    if len(hosts) == 1:
+        return Text(retry_text(down[0].retry_in), style=_NOTICE_STYLE)
+    notice = safe_line(f"{down[0].label} {retry_text(down[0].retry_in)}", style=_NOTICE_STYLE, max_length=70)
+    if len(down) > 1:
+        notice.append(f" +{len(down) - 1} down", style=_NOTICE_STYLE)
+    return notice
+
+
+def hosts_summary(hosts: Sequence[HostStatus], fallback: str = "") -> Text:
+    """The host part: the address of a single host, else ``"2 hosts (1 down)"``."""
+    if len(hosts) <= 1:
+        return safe_line(hosts[0].host if hosts else fallback, max_length=48)
+    down = sum(1 for status in hosts if status.state == DOWN)
+    text = Text(f"{len(hosts)} hosts", style="bold")
+    if down:
+        text.append(f" ({down} down)", style="bold red")
+    return text
 
 
 class StatusBar(Widget):
-    """One line naming the host and the engine (a second one for security warnings).
+    """One line naming the host(s) and the engine (a second one for security warnings).
 
     Attributes:
-        host: The engine address shown.
+        host: The engine address shown when ``hosts`` is empty.
+        hosts: Every host shown in the table with its connection state.
         engine: The engine's version string.
         api_version: The API version in use.
         running: Running containers listed.
@@ -24,7 +64,6 @@ class StatusBar(Widget):
         show_all: True when stopped containers are listed too.
         sort_label: The sort order, e.g. ``"name ▲"``.
         read_only: Show that mutating actions are off.
-        connected: False shows a "disconnected" marker.
         warnings: Security warnings about the endpoint, always visible.
     """
 
@@ -33,6 +72,7 @@ class StatusBar(Widget):
     """
 
     host: reactive[str] = reactive("")
+    hosts: reactive[tuple[HostStatus, ...]] = reactive(())
     engine: reactive[str] = reactive("")
     api_version: reactive[str] = reactive("")
     running: reactive[int] = reactive(0)
@@ -43,14 +83,22 @@ class StatusBar(Widget):
     show_all: reactive[bool] = reactive(False)
     sort_label: reactive[str] = reactive("")
     read_only: reactive[bool] = reactive(False)
-    connected: reactive[bool] = reactive(True)
     warnings: reactive[tuple[str, ...]] = reactive((), layout=True)
+
+    @property
+    def connected(self) -> bool:
+        """True unless some host is unreachable."""
+        return not any(status.state == DOWN for status in self.hosts)
 
     def render(self) -> Text:
         line = Text(" ")
-        if not self.connected:
-            line.append("DISCONNECTED", style="bold reverse red")
-            line.append(" ctrl+r re-lists  ")
+        notice = connection_notice(self.hosts)
+        if notice is not None:
+            # Who is down comes first, so it stays on screen at 80 columns.
+            several = len(self.hosts) > 1
+            for part in (hosts_summary(self.hosts), notice) if several else (notice, hosts_summary(self.hosts)):
+                line.append_text(part)
+                line.append("  ")
         if self.read_only:
             line.append("READ-ONLY", style="bold yellow")
             line.append("  ")
@@ -66,9 +114,11 @@ class StatusBar(Widget):
             line.append_text(safe_line(self.quick_filter, max_length=30))
         if self.sort_label:
             line.append(f"  sort: {self.sort_label}")
-        line.append("  ")
-        line.append_text(safe_line(self.host, max_length=48))
-        line.append(f"  Docker {self.engine or '?'} · API {self.api_version or '?'}")
+        if notice is None:
+            line.append("  ")
+            line.append_text(hosts_summary(self.hosts, self.host))
+        if len(self.hosts) <= 1:
+            line.append(f"  Docker {self.engine or '?'} · API {self.api_version or '?'}")
         for warning in self.warnings:
             line.append("\n ")
             line.append_text(safe_line(f"⚠ {warning}", style="bold red", max_length=200))

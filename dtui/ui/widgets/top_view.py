@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
-from dtui.engine.errors import Conflict, EngineError, NotFound
+from dtui.engine.errors import Conflict, EngineError, EngineUnreachable, NotFound
 from dtui.engine.models import ProcessTable
 from dtui.ui.safe_text import safe_line
 from dtui.ui.widgets.detail_common import ContainerGone, engine_client, report_error
@@ -191,6 +191,9 @@ class TopView(Vertical):
             self.stop()
             self._message(Text("container removed", style="italic"))
             self.post_message(ContainerGone(message.container_id))
+            return
+        if isinstance(error, EngineUnreachable):  # the status line says so; retried each refresh
+            self._message(Text("engine unreachable: disconnected - retrying", style="italic"))
             return
         self._message(safe_line(f"top failed: {error.message}", max_length=300))
         if not self._reported:  # once per outage, not every refresh
