@@ -13,7 +13,8 @@ in the order the streams happen to deliver them, not in the order the engine sta
 * A line stamped before one already released (it came later than the window) is not dropped:
   it comes out at once, counted in `late`.
 * Equal timestamps keep their arrival order (tails: source order), so the output is stable.
-* Memory is bounded: beyond `max_held` held lines the oldest is released early.
+* Memory is bounded: beyond `max_held` held lines the oldest is released early; while tails
+  are awaited (nothing is released) at most `max_held` more wait, the oldest dropped beyond.
 
 A payload without a timestamp (a notice of dtui's own, say) is ordered as if stamped with its
 source's newest timestamp, so it lands after that source's lines.
@@ -100,7 +101,11 @@ class LogMerger(Generic[T]):
         self._tails: list[list[Timed[T]]] = [[] for _ in range(sources)]
         self._held: list[_Entry[T]] = []  # a heap
         self._arrivals: deque[tuple[float, datetime]] = deque()  # (arrival, stamp), in arrival order
-        self._early: list[_Entry[T]] = []  # pushed out by max_held, due at the next release
+        # Pushed out by max_held, due at the next release (bounded too: while tails are
+        # awaited nothing is released).
+        self._early: deque[_Entry[T]] = deque(maxlen=max_held)
+        self.dropped = 0
+        """Lines dropped because even the early-release queue was full (a flood during the wait)."""
         self._sequence = count()
         self._watermark = EARLIEST  # every held line stamped at or before it is due
         self._last_released: datetime | None = None
@@ -149,6 +154,8 @@ class LogMerger(Generic[T]):
         heapq.heappush(self._held, (stamp, next(self._sequence), source, payload))
         self._arrivals.append((now, stamp))
         if len(self._held) > self.max_held:
+            if len(self._early) == self.max_held:
+                self.dropped += 1
             self._early.append(heapq.heappop(self._held))
 
     def _see(self, source: int, stamp: datetime) -> datetime:
@@ -177,8 +184,8 @@ class LogMerger(Generic[T]):
         if self._waiting_tails:
             return []
         self._release_tails()
-        released = self._release_entries(self._early)
-        self._early = []
+        released = self._release_entries(list(self._early))
+        self._early.clear()
         self._advance_watermark(now - self.hold)
         released.extend(self._release_held())
         return released
@@ -217,7 +224,7 @@ class LogMerger(Generic[T]):
             due.append(heapq.heappop(held))
         return self._release_entries(due)
 
-    def _release_entries(self, entries: list[_Entry[T]]) -> list[tuple[int, T]]:
+    def _release_entries(self, entries: Iterable[_Entry[T]]) -> list[tuple[int, T]]:
         last = self._last_released
         released: list[tuple[int, T]] = []
         for stamp, _, source, payload in entries:

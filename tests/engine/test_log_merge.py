@@ -177,9 +177,21 @@ def test_held_lines_are_bounded() -> None:
         merger.push(0, at(step), f"a{step}", now=0.0)
         assert len(merger) <= 10
     assert len(merger._held) == 3
-    # The ones pushed out early come first, still in order.
-    assert payloads(merger.release(now=0.0)) == [f"a{step}" for step in range(7)]
+    # The ones pushed out early come first, still in order; beyond max_held of those too,
+    # the oldest were dropped (counted).
+    assert merger.dropped == 4
+    assert payloads(merger.release(now=0.0)) == ["a4", "a5", "a6"]
     assert payloads(merger.release(now=0.2)) == ["a7", "a8", "a9"]
+
+
+def test_lines_pushed_while_a_tail_is_awaited_are_bounded() -> None:
+    merger: LogMerger[str] = LogMerger(2, max_held=3)
+    merger.add_tail(0, [])
+    for step in range(10):
+        merger.push(0, at(step), f"a{step}", now=0.0)
+    assert len(merger) == 6 and merger.dropped == 4
+    merger.give_up(1)
+    assert payloads(merger.release(now=1.0)) == [f"a{step}" for step in range(4, 10)]
 
 
 def test_tails_are_bounded() -> None:
