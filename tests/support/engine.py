@@ -101,6 +101,26 @@ class PrivateDaemon:
             self.process.wait()
         self.process = None
 
+    @property
+    def pidfile(self) -> Path:
+        return self.root / "docker.pid"
+
+    def terminate(self, timeout: float = 60.0) -> None:
+        """SIGTERM dockerd through its pidfile (as an operator would) and wait until it is gone.
+
+        The socket path, data-root and exec-root stay: :meth:`start` brings the same engine
+        back on the same socket, with its containers.
+        """
+        pid = int(self.pidfile.read_text().strip())
+        os.kill(pid, signal.SIGTERM)
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
     def kill(self) -> None:
         """Kill dockerd abruptly (a daemon that vanishes)."""
         if self.process is not None:

@@ -1,0 +1,153 @@
+"""Two real engines in one table; one of them stopped and started again (issue 11 "Done when").
+
+The session engine (``engine_host``) stays up; this module starts a second private dockerd with
+its own socket, data-root, exec-root and pidfile, stops it with SIGTERM through its pidfile and
+starts it again on the same socket and data-root. Every wait polls with a deadline.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+
+from dtui.engine.endpoint import parse_host
+from dtui.ui.app import DtuiApp
+from dtui.ui.screens.main import MainScreen
+from dtui.ui.widgets.container_table import ContainerTable, row_key
+from dtui.ui.widgets.status_bar import StatusBar
+from tests.support import engine as support
+
+SIZE = (120, 30)
+RECOVERY_SECONDS = 10.0
+
+
+@pytest.fixture(scope="module")
+def second_daemon(engine_host: str) -> Iterator[support.PrivateDaemon]:
+    """A second private dockerd (never the user's socket), with the test image."""
+    try:
+        daemon = support.start_private_daemon()
+        support.ensure_test_image(daemon.host)
+    except support.EngineUnavailable as error:
+        if os.environ.get("DTUI_REQUIRE_ENGINE", "") not in {"", "0"}:
+            pytest.fail(f"DTUI_REQUIRE_ENGINE is set but a second engine cannot start: {error}")
+        pytest.skip(f"no second Docker engine for the two-host tests: {error}")
+    try:
+        yield daemon
+    finally:
+        try:
+            if daemon.process is None:
+                daemon.start()
+            support.remove_test_containers(daemon.host)
+        except support.EngineUnavailable:
+            pass
+        finally:
+            daemon.stop()
+            support.remove_daemon_dir(daemon)
+
+
+@pytest.fixture
+def on_host(engine_host: str, second_daemon: support.PrivateDaemon) -> Iterator[Callable[..., str]]:
+    """Factory: ``on_host(host, name)`` runs a labelled sleeping container there; removed after."""
+    made: list[tuple[str, str]] = []
+
+    def make(host: str, name: str) -> str:
+        container_id = support.run_container(host, ["sleep", "600"], name=f"{name}-{support.SESSION_ID}")
+        made.append((host, container_id))
+        return container_id
+
+    yield make
+    for host, container_id in made:
+        try:
+            with support.sync_client(host) as client:
+                client.delete(f"/containers/{container_id}", params={"force": "1", "v": "1"})
+        except Exception:  # the daemon may be the stopped one; its fixture removes what is left
+            pass
+
+
+def _app(first: str, second: str) -> DtuiApp:
+    return DtuiApp(
+        endpoint=parse_host(first),
+        more_hosts=[parse_host(second)],
+        show_all=True,  # a daemon stopping stops its containers: keep them listed
+        filters=f"label={support.TEST_LABEL}={support.SESSION_ID}",
+    )
+
+
+async def _until(pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    loop = __import__("asyncio").get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"not reached within {timeout} s: {what}")
+        await pilot.pause(0.1)
+
+
+def _table(app: DtuiApp) -> ContainerTable:
+    return app.screen.query_one(ContainerTable)
+
+
+def _status(app: DtuiApp) -> str:
+    return app.screen.query_one(StatusBar).render().plain
+
+
+def _state(app: DtuiApp, key: str) -> str:
+    cell = _table(app).get_cell(key, "state")
+    assert isinstance(cell, Text)
+    return cell.plain
+
+
+def _engine_state(host: str, container_id: str) -> str:
+    with support.sync_client(host) as client:
+        return str(client.get(f"/containers/{container_id}/json").json()["State"]["Status"])
+
+
+async def test_one_table_shows_both_engines_and_a_stop_reaches_the_right_one(
+    engine_host: str, second_daemon: support.PrivateDaemon, on_host: Callable[..., str]
+) -> None:
+    first_id = on_host(engine_host, "first")
+    second_id = on_host(second_daemon.host, "second")
+    first_key, second_key = row_key(engine_host, first_id), row_key(second_daemon.host, second_id)
+    app = _app(engine_host, second_daemon.host)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: {first_key, second_key} <= set(_table(app).visible_keys()), "both rows")
+        table = _table(app)
+        assert table.show_host and "2 hosts" in _status(app)
+        table.move_cursor(row=table.get_row_index(second_key))
+        await pilot.press("x")
+        await _until(pilot, lambda: not isinstance(app.screen, MainScreen), "the stop confirmation")
+        await pilot.press("y")
+        await _until(pilot, lambda: _engine_state(second_daemon.host, second_id) == "exited", "second stopped")
+        await _until(pilot, lambda: _state(app, second_key) == "exited", "the row follows the event")
+        assert _engine_state(engine_host, first_id) == "running"
+        assert _state(app, first_key) == "running"
+
+
+async def test_a_stopped_engine_marks_its_rows_and_recovers_by_itself(
+    engine_host: str, second_daemon: support.PrivateDaemon, on_host: Callable[..., str]
+) -> None:
+    first_id = on_host(engine_host, "stays")
+    second_id = on_host(second_daemon.host, "goes")
+    first_key, second_key = row_key(engine_host, first_id), row_key(second_daemon.host, second_id)
+    app = _app(engine_host, second_daemon.host)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: {first_key, second_key} <= set(_table(app).visible_keys()), "both rows")
+        second_daemon.terminate()
+        await _until(pilot, lambda: _table(app).is_stale(second_key), "the stopped engine's row marked")
+        assert "2 hosts (1 down)" in _status(app) and "disconnected - retrying" in _status(app)
+        assert _state(app, second_key).endswith("?")
+        assert not _table(app).is_stale(first_key) and _state(app, first_key) == "running"
+        # the other engine stays live: a container made there now shows up
+        late_id = on_host(engine_host, "late")
+        await _until(pilot, lambda: row_key(engine_host, late_id) in _table(app).visible_keys(), "still live")
+        # same socket, same data-root: the table comes back by itself
+        second_daemon.start()
+        await _until(pilot, lambda: not _table(app).is_stale(second_key) and "down" not in _status(app),
+                     "recovered", timeout=RECOVERY_SECONDS)
+        assert app.screen.query_one(StatusBar).connected
+        assert _state(app, second_key) == _engine_state(second_daemon.host, second_id)
+        assert app.is_running
