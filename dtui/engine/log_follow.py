@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 _SEEN_AT_LAST_MAX: Final = 1000
 RESTART_POLL: Final = 1.0
 """Seconds between two checks for a stopped container having started again."""
+RESUME_TAIL: Final = 5000
+"""Lines asked for (with ``since``) when a stream resumes: the most a gap can hold."""
 
 
 class ResumeFilter:
@@ -172,6 +174,10 @@ class LogFollower:
         tail_apart: Read the opening tail as a request of its own, then yield `TailEnded`
             before following (a merged view orders every tail before the live lines).
         restart_poll: Seconds between two checks for a stopped container running again.
+        resume_tail: Lines asked for on a resume (filtered by ``since`` by the engine): a
+            gap of more lines than this (a flood while the container was restarting) loses
+            its oldest lines; ``"all"`` never does but costs the engine a read of the whole
+            log file.
         resume: The filter remembering the last line seen (shared with a caller that
             starts a new follower after the old one, so no line is repeated).
     """
@@ -186,6 +192,7 @@ class LogFollower:
         follow: bool = True,
         tail_apart: bool = False,
         restart_poll: float = RESTART_POLL,
+        resume_tail: int | str = RESUME_TAIL,
         resume: ResumeFilter | None = None,
     ) -> None:
         self.client = client
@@ -195,6 +202,7 @@ class LogFollower:
         self.follow = follow
         self.tail_apart = tail_apart
         self.restart_poll = restart_poll
+        self.resume_tail = resume_tail
         self.resume = resume or ResumeFilter()
         self.backoff = Backoff()
         self._opened = False  # a read has started: later reads resume after the last line
@@ -264,7 +272,9 @@ class LogFollower:
         since = self.resume.resume_since(self.since)
         if since is None and self.tail == 0:
             return None, 0  # nothing was ever asked for: only new lines
-        return since, "all"
+        # Not "all": with since and tail=all the engine reads the whole log file from the
+        # start (json-file: ~24 s for 3M lines); with a tail it reads backwards, then filters.
+        return since, self.resume_tail
 
     async def _until_running(self, detail: ContainerDetail) -> ContainerDetail:
         """Wait a poll interval, then until the container runs (at once if it does)."""

@@ -89,7 +89,7 @@ async def test_tail_apart_reads_the_tail_then_follows_after_its_last_line() -> N
     assert describe(items) == ["opened", "one", "two", "tail-ended", "three"]
     opening, following = script.logs_params
     assert opening["tail"] == "100" and "follow" not in opening and opening["timestamps"] == "1"
-    assert following["follow"] == "1" and following["tail"] == "all"
+    assert following["follow"] == "1" and following["tail"] == "5000"  # with since: read backwards
     assert 1_795_827_601.999 < float(following["since"]) < 1_795_827_602
 
 
@@ -102,6 +102,13 @@ async def test_a_stopped_container_is_followed_again_when_it_restarts() -> None:
     assert describe(items) == ["opened", "one", "three", "ended", "resumed", "four"]
     ended = items[3]
     assert isinstance(ended, LogsEnded) and not ended.detail.running and ended.detail.exit_code == 137
+    assert script.logs_params[1]["tail"] == "5000"
+
+
+async def test_the_resume_tail_can_be_all() -> None:
+    script = Script([[stamped(1, "one")], [stamped(1, "one"), stamped(2, "two")]], [state()])
+    follower = LogFollower(script.engine.client(), "web", tail=10, tail_apart=True, resume_tail="all")
+    assert describe(await collect(follower.run(), 4)) == ["opened", "one", "tail-ended", "two"]
     assert script.logs_params[1]["tail"] == "all"
 
 
