@@ -177,11 +177,16 @@ class EngineClient:
         self.api_version = format_version(version)
         return self.api_version
 
-    async def ping(self) -> Ping:
-        """``HEAD /_ping`` (GET when HEAD is not allowed), unversioned."""
-        response = await self._send("HEAD", "/_ping", versioned=False, raise_status=False)
+    async def ping(self, *, timeout: float | None = None) -> Ping:
+        """``HEAD /_ping`` (GET when HEAD is not allowed), unversioned.
+
+        Args:
+            timeout: Seconds to wait for the answer (None: the client's request timeout).
+        """
+        limit: Any = _MISSING if timeout is None else timeout
+        response = await self._send("HEAD", "/_ping", versioned=False, raise_status=False, timeout=limit)
         if response.status_code in {404, 405}:
-            response = await self._send("GET", "/_ping", versioned=False, raise_status=False)
+            response = await self._send("GET", "/_ping", versioned=False, raise_status=False, timeout=limit)
         if response.status_code >= 400:
             raise error_for_status(response.status_code, error_message(response))
         return Ping.from_headers(response.headers)
@@ -237,7 +242,7 @@ class EngineClient:
 
     def _unreachable(self, error: Exception) -> EngineUnreachable:
         if isinstance(error, httpx.TimeoutException):
-            reason = "timed out"
+            return self._timed_out(error)
         else:
             reason = str(error) or type(error).__name__
             if "No such file" in reason:
@@ -245,6 +250,25 @@ class EngineClient:
             elif "Connection refused" in reason:
                 reason = "connection refused"
         return EngineUnreachable(f"cannot reach the Docker engine at {self.endpoint.host}: {reason}")
+
+    def _timed_out(self, error: httpx.TimeoutException) -> EngineUnreachable:
+        """Say which wait ran out: connecting (the engine is unreachable) or the answer (it hangs)."""
+        limits: dict[str, float | None] = {}
+        try:
+            limits = dict(error.request.extensions.get("timeout") or {})
+        except RuntimeError:  # no request attached
+            pass
+        host = self.endpoint.host
+        if isinstance(error, httpx.ConnectTimeout):
+            seconds = limits.get("connect") or CONNECT_TIMEOUT
+            return EngineUnreachable(f"cannot reach the Docker engine at {host}: connecting timed out after {seconds:g} s")
+        if isinstance(error, httpx.PoolTimeout):
+            return EngineUnreachable(f"the Docker engine at {host} is busy: no free connection (timed out)")
+        seconds = limits.get("read") or limits.get("write") or self._timeout.read or REQUEST_TIMEOUT
+        return EngineUnreachable(
+            f"the Docker engine at {host} did not answer within {seconds:g} s (request timed out); "
+            "it may be overloaded or hung"
+        )
 
     async def _send(
         self,

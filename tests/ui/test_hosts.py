@@ -23,6 +23,7 @@ from dtui.ui.app import DtuiApp
 from dtui.ui.hosts import DOWN, UP, HostStatus, load_recent, remember_recent
 from dtui.ui.screens.hosts import CONNECTED, HostChoice, HostEntry, HostSwitcher, address_problem
 from dtui.ui.screens.logs import LogScreen
+from dtui.ui.screens import main as main_screen
 from dtui.ui.screens.main import MainScreen
 from dtui.ui.widgets.container_table import ContainerTable, row_key
 from dtui.ui.widgets.detail_pane import DetailPane
@@ -193,6 +194,22 @@ async def test_a_host_going_down_marks_its_rows_only_and_recovers_by_itself() ->
         assert "down" not in _status(app) and app.screen.query_one(StatusBar).connected
         assert not _table(app).is_stale(row_key(HOST_B, fresh["Id"]))
         assert b.docker.engine.paths("GET").count("/events") >= 2
+
+
+async def test_a_link_dropping_silently_is_noticed_by_the_ping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The event stream stays open but the engine no longer answers (a partition): the ping tells."""
+    monkeypatch.setattr(main_screen, "PING_SECONDS", 0.05)
+    a = FakeHost(HOST_A, "web")
+    app = app_of(a)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: len(_rows(app)) == 1, "listed")
+        pings = a.docker.engine.paths("HEAD").count("/_ping")
+        await _until(pilot, lambda: a.docker.engine.paths("HEAD").count("/_ping") > pings + 1, "pinged meanwhile")
+        assert app.screen.query_one(StatusBar).connected
+        a.transport.down = True  # no stream end: only the ping can find out
+        await _until(pilot, lambda: "disconnected - retrying" in _status(app), "noticed")
+        a.transport.come_back()
+        await _until(pilot, lambda: app.screen.query_one(StatusBar).connected, "back")
 
 
 async def test_retries_follow_the_backoff_schedule_and_reset_on_success(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -68,6 +68,9 @@ if TYPE_CHECKING:
     from dtui.ui.app import DtuiApp
 
 DEBOUNCE_SECONDS = 0.1
+PING_SECONDS = 10.0
+"""How often a host whose event stream is open is pinged (a silent stream may hide a dead link)."""
+PING_TIMEOUT = 5.0
 DOWN_NOTICE_SECONDS = 30.0
 """A host that keeps dropping is notified at most once in this many seconds (the status line says the rest)."""
 PANE_FOLLOW_SECONDS = 0.15
@@ -115,6 +118,32 @@ HELP_GROUPS = (
 )
 
 Call = Callable[["EngineClient", str], Awaitable[None]]
+
+
+async def _watch_link(client: EngineClient) -> None:
+    """Ping the engine every PING_SECONDS while its event stream is open; raise when it stops answering.
+
+    An event stream has no read timeout (it may be silent for hours), so a link that drops
+    without closing (a network partition, a frozen VM) would otherwise never be noticed.
+    """
+    while True:
+        await asyncio.sleep(PING_SECONDS)
+        await client.ping(timeout=PING_TIMEOUT)
+
+
+async def _first_to_end(*jobs: Coroutine[Any, Any, None]) -> None:
+    """Run the jobs together until one ends; cancel the others; re-raise the first one's error."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        error = task.exception()
+        if error is not None:
+            raise error
 
 
 class _FilterRefused(Exception):
@@ -412,8 +441,11 @@ class MainScreen(Screen[None]):
             self.post_message(ContainersListed(listing, host))
             self.post_message(HostUp(host))
             backoff.reset()
-            async for event in events:
-                self.post_message(HostEventReceived(host, event))
+            await _first_to_end(self._forward_events(host, events), _watch_link(client))
+
+    async def _forward_events(self, host: str, events: AsyncIterator[Event]) -> None:
+        async for event in events:
+            self.post_message(HostEventReceived(host, event))
 
     async def _wait_to_retry(self, host: str, error: EngineError | None, delay: float) -> None:
         """Say the host is down and count the wait down, one status update a second."""
