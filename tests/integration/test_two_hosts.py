@@ -151,3 +151,22 @@ async def test_a_stopped_engine_marks_its_rows_and_recovers_by_itself(
         assert app.screen.query_one(StatusBar).connected
         assert _state(app, second_key) == _engine_state(second_daemon.host, second_id)
         assert app.is_running
+
+
+def test_the_command_starts_with_one_of_two_hosts_down(engine_host: str, on_host: Callable[..., str]) -> None:
+    """``dtui -H good -H gone``: the app runs, lists the good engine and says the other is down."""
+    import sys
+
+    from tests.support.pty_run import PtyProcess
+
+    name = f"alive-{support.SESSION_ID}"
+    on_host(engine_host, "alive")
+    argv = [sys.executable, "-m", "dtui", "-H", engine_host, "-H", "unix:///nonexistent/dtui-gone.sock", "-a",
+            "--filter", f"label={support.TEST_LABEL}={support.SESSION_ID}"]
+    terminal = PtyProcess(argv, columns=120, env={"XDG_CONFIG_HOME": "/nonexistent", "XDG_STATE_HOME": "/nonexistent"})
+    try:
+        terminal.wait_for(name.encode(), timeout=30)
+        terminal.wait_for(b"(1 down)", timeout=30)  # "2 hosts" and "(1 down)" are styled apart
+        terminal.send("q", pause=0.5)
+    finally:
+        terminal.close()

@@ -14,7 +14,7 @@ import pytest
 from rich.text import Text
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 import dtui.ui
 from dtui.engine.contexts import DockerContext
@@ -27,7 +27,9 @@ from dtui.ui.screens import main as main_screen
 from dtui.ui.screens.main import MainScreen
 from dtui.ui.widgets.container_table import ContainerTable, row_key
 from dtui.ui.widgets.detail_pane import DetailPane
+from dtui.ui.widgets.stats_panel import StatsView
 from dtui.ui.widgets.status_bar import StatusBar, connection_notice, hosts_summary
+from tests.ui import detail_support
 from tests.ui.host_support import HOST_A, HOST_B, FakeHost, app_of
 
 SIZE = (100, 24)
@@ -267,6 +269,35 @@ async def test_overview_skips_a_down_host_and_resumes_on_return() -> None:
         sampled = len(a.docker.stats_calls)
         a.transport.come_back()
         await _until(pilot, lambda: len(a.docker.stats_calls) > sampled, "sampling resumed")
+
+
+async def test_detail_pane_stats_pause_quietly_while_down_and_resume_on_return() -> None:
+    a, b = FakeHost(HOST_A, "other"), FakeHost(HOST_B, "web", id=detail_support.CID)
+    for route in reversed(detail_support.fake_engine().routes[:4]):  # inspect, top, changes, stats
+        b.docker.engine.routes.insert(0, route)
+    app = app_of(a, b)
+    key = row_key(HOST_B, detail_support.CID)
+    stats_path = f"/containers/{detail_support.CID}/stats"
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: key in _rows(app), "B listed")
+        table = _table(app)
+        table.move_cursor(row=table.get_row_index(key))
+        await pilot.press("enter")
+        pane = app.screen.query_one(DetailPane)
+        pane.action_show_tab("stats")
+        await _until(pilot, lambda: stats_path in b.docker.engine.paths("GET"), "stats streamed from B")
+        assert stats_path not in a.docker.engine.paths("GET")
+        opened = b.docker.engine.paths("GET").count(stats_path)
+        b.transport.go_down()
+        await _until(pilot, lambda: "1 down" in _status(app), "B down")
+        await _until(pilot, lambda: not pane.query_one(StatsView).streaming, "stats stream closed")
+        assert pane.query_one("#detail-notice").display
+        assert "disconnected - retrying" in str(pane.query_one("#detail-notice", Static).render())
+        await _until(pilot, lambda: b.transport.refused >= 2, "B retried")
+        assert not any("stats" in m for m in _messages(app))
+        b.transport.come_back()
+        await _until(pilot, lambda: b.docker.engine.paths("GET").count(stats_path) > opened, "stats resumed")
+        assert not pane.query_one("#detail-notice").display and pane.query_one(StatsView).streaming
 
 
 # -- the host switcher ----------------------------------------------------------------------
