@@ -271,6 +271,8 @@ class ContainerTable(DataTable[Text]):
 
     def set_hosts(self, labels: dict[str, str]) -> None:
         """The hosts in the table, with their short names; the Host column shows with two or more."""
+        if labels == self._host_labels:
+            return  # called on every status change of a host: usually nothing to redraw
         self._host_labels = dict(labels)
         show = len(labels) > 1
         if show == self.show_host:
