@@ -23,6 +23,7 @@ import asyncio
 import os
 import re
 from collections import deque
+from contextlib import aclosing
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, ClassVar, Final, Literal
@@ -534,7 +535,7 @@ class LogScreen(Screen[None]):
     ) -> None:
         pending = self._pending
         keep = self._resume.keep
-        lines = client.containers.logs(
+        batches = client.containers.log_batches(
             self.container.id,
             tty=tty,
             follow=options.follow,
@@ -544,14 +545,11 @@ class LogScreen(Screen[None]):
             since=since,
             timestamps=True,
         )
-        count = 0
-        async for line in lines:
-            if generation != self._generation:
-                return
-            if keep(line):
-                pending.append(line)
-            count += 1
-            if count % YIELD_EVERY == 0:
+        async with aclosing(batches):
+            async for batch in batches:
+                if generation != self._generation:
+                    return
+                pending.extend(filter(keep, batch))
                 # Buffered data never suspends the loop by itself: let keys and paints in.
                 await asyncio.sleep(0)
 

@@ -21,16 +21,18 @@ lines are shown (and wrap is not applied).
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from dataclasses import dataclass
 from itertools import accumulate, islice
-from typing import ClassVar, Final, Literal
+from typing import ClassVar, Final, Literal, overload
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import work
@@ -39,6 +41,7 @@ from textual.geometry import Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from dtui.engine.streams import LogLine
 from dtui.ui.safe_text import ELLIPSIS, safe_line, safe_plain, strip_controls
@@ -60,7 +63,7 @@ _SCAN_MAX: Final = 4 * DISPLAY_MAX
 GUTTER_WIDTH: Final = 2
 TIMESTAMP_WIDTH: Final = 28  # "2026-11-28T01:00:24.224915Z "
 _GUTTER_MARK: Final = {"stdout": "  ", "stderr": "E ", "notice": "» "}
-_CACHE_SIZE: Final = 2048
+_CACHE_SIZE: Final = 512  # about ten screens; each strip is a few dozen objects for the GC
 SCAN_CHUNK: Final = 5000
 """Lines searched per message-loop turn."""
 REGEX_PREFIX: Final = "re:"
@@ -108,6 +111,11 @@ class SearchPattern:
         return cls(query, regex, compiled)
 
 
+def _is_plain(text: str) -> bool:
+    """Printable ASCII only: drawn as is (no sanitising, one cell per character)."""
+    return text.isascii() and text.isprintable()
+
+
 def plain_of(text: str) -> str:
     """A line's searchable text: every escape sequence and control character removed."""
     if text.isascii() and text.isprintable():
@@ -115,8 +123,38 @@ def plain_of(text: str) -> str:
     return strip_controls(text)
 
 
+Row = tuple[str, EntryKind, "datetime | None", int]
+"""How the ring holds a line: ``(text, kind, timestamp, cells)``.
+
+A plain tuple of strings, numbers and datetimes, which the garbage collector stops
+tracking: 100 000 held lines then add nothing to its full collections (which otherwise
+grow to a pause of a tenth of a second, felt as key latency during a flood).
+"""
+
+_TEXT, _KIND, _STAMP, _CELLS = range(4)
+
+
+def make_row(text: str, kind: EntryKind, timestamp: datetime | None) -> Row:
+    """A line as the ring holds it: text cut at `KEEP_MAX`, display width measured.
+
+    Args:
+        text: The line (untrusted), or dtui's own text for a notice.
+        kind: ``stdout``, ``stderr`` or ``notice``.
+        timestamp: When the engine received the line, if known.
+
+    Returns:
+        The row.
+    """
+    size = len(text)
+    if size <= DISPLAY_MAX and text.isascii() and text.isprintable():
+        return (text, kind, timestamp, size)
+    if size > KEEP_MAX:
+        text = text[:KEEP_MAX]
+    return (text, kind, timestamp, cell_len(display_plain(text)))
+
+
 class LogEntry:
-    """One line held by the view.
+    """One line held by the view (a snapshot made on access; the ring holds `Row` tuples).
 
     Attributes:
         text: The line as the container wrote it (untrusted), at most `KEEP_MAX` characters;
@@ -129,16 +167,41 @@ class LogEntry:
     __slots__ = ("text", "kind", "timestamp", "cells")
 
     def __init__(self, text: str, kind: EntryKind, timestamp: datetime | None) -> None:
-        size = len(text)
-        if size <= DISPLAY_MAX and text.isascii() and text.isprintable():
-            self.cells = size  # the common case, inlined: this runs for every line
-        else:
-            if size > KEEP_MAX:
-                text = text[:KEEP_MAX]
-            self.cells = cell_len(display_plain(text))
-        self.text = text
-        self.kind: EntryKind = kind
-        self.timestamp = timestamp
+        self._set(make_row(text, kind, timestamp))
+
+    @classmethod
+    def of_row(cls, row: Row) -> LogEntry:
+        """The entry for a row of the ring."""
+        entry = cls.__new__(cls)
+        entry._set(row)
+        return entry
+
+    def _set(self, row: Row) -> None:
+        self.text, self.kind, self.timestamp, self.cells = row
+
+
+class _Entries(Sequence[LogEntry]):
+    """A read-only view of the ring as `LogEntry` objects, made as they are read."""
+
+    def __init__(self, rows: deque[Row]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> LogEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[LogEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> LogEntry | list[LogEntry]:
+        if isinstance(index, slice):
+            return [LogEntry.of_row(row) for row in list(self._rows)[index]]
+        return LogEntry.of_row(self._rows[index])
+
+    def __iter__(self) -> Iterator[LogEntry]:
+        return map(LogEntry.of_row, self._rows)
 
 
 def display_plain(text: str) -> str:
@@ -186,6 +249,34 @@ def format_timestamp(stamp: datetime | None) -> str:
         return " " * TIMESTAMP_WIDTH
     utc = stamp.astimezone(timezone.utc) if stamp.tzinfo else stamp
     return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ ")
+
+
+_gc_freezes = 0  # LogViews mounted, each holding the freeze below
+
+
+def _freeze_gc() -> None:
+    """Exclude every object that exists now from the garbage collector's full collections.
+
+    A full collection walks every tracked object: with Textual loaded that is about 100 000
+    objects and 70-90 ms, and a log flood (thousands of short-lived objects per batch)
+    triggers one every few seconds: the pauses were the key latency's p95. The objects
+    alive when a log view opens (modules, classes, the app and its screens) are long-lived;
+    frozen, they are skipped, and a full collection walks only what came after.
+    Nothing is lost: `_thaw_gc` gives them back when the last log view closes, and
+    cycles among them are collected then.
+    """
+    global _gc_freezes
+    if _gc_freezes == 0:
+        gc.freeze()
+    _gc_freezes += 1
+
+
+def _thaw_gc() -> None:
+    """Undo `_freeze_gc` once no log view is mounted."""
+    global _gc_freezes
+    _gc_freezes = max(0, _gc_freezes - 1)
+    if _gc_freezes == 0:
+        gc.unfreeze()
 
 
 class LogView(ScrollView, can_focus=True):
@@ -247,7 +338,7 @@ class LogView(ScrollView, can_focus=True):
         if max_lines < 1:
             raise ValueError("max_lines must be positive")
         self.max_lines = max_lines
-        self._entries: deque[LogEntry] = deque(maxlen=max_lines)
+        self._entries: deque[Row] = deque(maxlen=max_lines)
         self._first_index = 0  # absolute index of _entries[0]; grows as lines drop
         self._generation = 0  # bumped by clear(): old cache keys never match again
         self._max_cells = 0
@@ -272,7 +363,7 @@ class LogView(ScrollView, can_focus=True):
     @property
     def entries(self) -> Sequence[LogEntry]:
         """The lines held, oldest first (read-only view of the ring)."""
-        return self._entries
+        return _Entries(self._entries)
 
     @property
     def line_count(self) -> int:
@@ -290,7 +381,15 @@ class LogView(ScrollView, can_focus=True):
         Args:
             lines: Decoded lines, oldest first.
         """
-        self._extend([LogEntry(line.text, line.stream, line.timestamp) for line in lines])
+        rows: list[Row] = []
+        add = rows.append
+        for line in lines:
+            text = line.text
+            if len(text) <= DISPLAY_MAX and text.isascii() and text.isprintable():
+                add((text, line.stream, line.timestamp, len(text)))  # make_row, inlined
+            else:
+                add(make_row(text, line.stream, line.timestamp))
+        self._extend(rows)
 
     def append_notice(self, text: str, timestamp: datetime | None = None) -> None:
         """Add a line of dtui's own (e.g. "stream ended"), marked as such.
@@ -299,7 +398,7 @@ class LogView(ScrollView, can_focus=True):
             text: Trusted text (still never parsed as markup).
             timestamp: Shown in the timestamp column when timestamps are on.
         """
-        self._extend([LogEntry(text, "notice", timestamp)])
+        self._extend([make_row(text, "notice", timestamp)])
 
     def clear(self) -> None:
         """Drop every line and go live again."""
@@ -320,7 +419,7 @@ class LogView(ScrollView, can_focus=True):
         self._move_to(0)
         self.refresh()
 
-    def _extend(self, batch: list[LogEntry]) -> None:
+    def _extend(self, batch: list[Row]) -> None:
         if not batch:
             return
         if len(batch) > self.max_lines:
@@ -334,7 +433,7 @@ class LogView(ScrollView, can_focus=True):
             if self._filter:
                 dropped_rows = dropped_matches
             self._schedule_scan()
-        self._max_cells = max(self._max_cells, max(entry.cells for entry in batch))
+        self._max_cells = max(self._max_cells, max(row[_CELLS] for row in batch))
         if self._row_ends is not None:
             self._add_rows(batch)
         self._update_virtual_size()
@@ -538,8 +637,8 @@ class LogView(ScrollView, can_focus=True):
         find = search.compiled.search
         found = [
             self._first_index + index
-            for index, entry in enumerate(islice(self._entries, start, stop), start)
-            if entry.kind != "notice" and find(plain_of(entry.text))
+            for index, row in enumerate(islice(self._entries, start, stop), start)
+            if row[_KIND] != "notice" and find(plain_of(row[_TEXT]))
         ]
         self._scan_next = self._first_index + stop
         if found:
@@ -599,6 +698,12 @@ class LogView(ScrollView, can_focus=True):
         finally:
             self._moving = False
 
+    def on_mount(self) -> None:
+        _freeze_gc()
+
+    def on_unmount(self) -> None:
+        _thaw_gc()
+
     def on_resize(self) -> None:
         if self._wrap and self._content_width() != self._wrap_width:
             self._row_ends = None
@@ -625,24 +730,24 @@ class LogView(ScrollView, can_focus=True):
     def _body_width(self) -> int:
         return max(1, self._content_width() - self.prefix_width)
 
-    def _rows_of(self, entry: LogEntry, body_width: int) -> int:
-        return max(1, -(-entry.cells // body_width))
+    def _rows_of(self, row: Row, body_width: int) -> int:
+        return max(1, -(-row[_CELLS] // body_width))
 
     def _ensure_rows(self) -> list[int]:
         """Wrap mode: build the cumulative row table if it is missing."""
         if self._row_ends is None:
             self._wrap_width = self._content_width()
             body = self._body_width()
-            rows = [self._rows_of(entry, body) for entry in self._entries]
+            rows = [self._rows_of(row, body) for row in self._entries]
             self._row_base = 0
             self._row_ends = list(accumulate(rows))
         return self._row_ends
 
-    def _add_rows(self, batch: list[LogEntry]) -> None:
+    def _add_rows(self, batch: list[Row]) -> None:
         ends = self._ensure_rows()
         body = self._body_width()
         start = ends[-1] if ends else self._row_base
-        ends.extend(accumulate((self._rows_of(entry, body) for entry in batch), initial=start))
+        ends.extend(accumulate((self._rows_of(row, body) for row in batch), initial=start))
         del ends[len(ends) - len(batch) - 1]  # drop the "initial" value accumulate emitted
 
     def _drop_rows(self, count: int) -> int:
@@ -675,7 +780,18 @@ class LogView(ScrollView, can_focus=True):
             width = self._content_width()
         else:
             width = self.prefix_width + self._max_cells
-        self.virtual_size = Size(width, self._total_rows())
+        size = Size(width, self._total_rows())
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.container_size:
+            self.virtual_size = size
+            return
+        # Assigning `virtual_size` relayouts the whole screen (tens of ms), once per batch
+        # in a flood; only the scroll range changed, so update just the scrollbars (a
+        # scrollbar appearing or vanishing still relayouts: its `display` changes).
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _entry_at_row(self, row: int) -> int:
         """Index (into the ring) of the line drawn on ``row``; 0 when empty."""
@@ -741,24 +857,44 @@ class LogView(ScrollView, can_focus=True):
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        entry = self._entries[index]
-        text = self._line_text(entry, self._first_index + index)
-        strip = Strip(list(text.render(self.app.console)), text.cell_len)
+        row = self._entries[index]
+        text = row[_TEXT]
+        if row[_KIND] != "notice" and self._search is None and row[_CELLS] == len(text) and _is_plain(text):
+            strip = self._plain_strip(row)
+        else:
+            line = self._line_text(row, self._first_index + index)
+            strip = Strip(list(line.render(self.app.console)), line.cell_len)
         self._cache[key] = strip
         return strip
 
-    def _line_text(self, entry: LogEntry, index: int) -> Text:
+    def _plain_strip(self, row: Row) -> Strip:
+        """Segments built directly for a printable ASCII line: what `_line_text` renders, faster."""
+        text, kind, stamp, width = row
+        base = self._style("")
+        segments: list[Segment] = []
+        if self._show_gutter:
+            mark = _GUTTER_MARK[kind]
+            segments.append(Segment(mark, base + self._kind_style(kind)))
+            width += len(mark)
+        if self._show_timestamps:
+            segments.append(Segment(format_timestamp(stamp), base + self._style("log-view--timestamp")))
+            width += TIMESTAMP_WIDTH
+        segments.append(Segment(text, base))
+        return Strip(segments, width)
+
+    def _line_text(self, row: Row, index: int) -> Text:
         """Gutter + timestamp + the sanitised line, with the base style beneath."""
+        text, kind, stamp, _cells = row
         line = Text(no_wrap=True, end="")
         if self._show_gutter:
-            mark_style = self._kind_style(entry.kind)
-            line.append(_GUTTER_MARK[entry.kind], style=mark_style)
+            mark_style = self._kind_style(kind)
+            line.append(_GUTTER_MARK[kind], style=mark_style)
         if self._show_timestamps:
-            line.append(format_timestamp(entry.timestamp), style=self._style("log-view--timestamp"))
-        if entry.kind == "notice":
-            line.append(entry.text, style=self._kind_style("notice"))
+            line.append(format_timestamp(stamp), style=self._style("log-view--timestamp"))
+        if kind == "notice":
+            line.append(text, style=self._kind_style("notice"))
         else:
-            body = display_text(entry.text)
+            body = display_text(text)
             if self._search is not None:
                 self._highlight(body, current=index == self._current)
             line.append_text(body)
