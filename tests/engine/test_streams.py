@@ -329,10 +329,24 @@ def test_split_timestamp_variants(line: str, expected: datetime, rest: str) -> N
         "hello world",
         "",
         "٢٠٢٦-11-28T01:00:24Z non-ascii digits",
+        "2026-11-28T01:00:24,224915264Z comma",
+        "2026-11-28T01:00:24.22491526aZ letter in fraction",
+        "2026-11-28T01:00:24.２２４915264Z wide digits",
+        "2026-11-28T01:00:24.224915264+ plus sign",
     ],
 )
 def test_split_timestamp_malformed_keeps_line(line: str) -> None:
     assert split_timestamp(line) == (None, line)
+
+
+def test_split_timestamp_fast_path_agrees_with_the_regex() -> None:
+    from dtui.engine import streams
+
+    for month, day, hour, fraction in [(1, 1, 0, "000000000"), (2, 28, 23, "999999999"), (12, 31, 12, "000001000")]:
+        line = f"2026-{month:02}-{day:02}T{hour:02}:59:59.{fraction}Z text"
+        match = streams._LINE_TIMESTAMP.match(line)
+        assert match is not None
+        assert split_timestamp(line) == (streams._match_to_datetime(match), "text")
 
 
 def test_parse_rfc3339() -> None:
