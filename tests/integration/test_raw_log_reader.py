@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from dtui.engine.client import EngineClient
+from dtui.engine.endpoint import resolve_host
+from dtui.engine.errors import EngineUnreachable
 from dtui.engine.streams import LogLine
+from dtui.engine.tls import TlsFlags
+from tests.integration.test_remote import Certs, _socket_path, certs, engine_proxy  # noqa: F401 (fixture)
 from tests.support import engine as support
 
 # stdout and stderr, SGR and a hostile OSC, a \r progress line, a 40 000-byte line (cut into
@@ -61,3 +66,39 @@ async def test_raw_reader_errors_match(engine: EngineClient) -> None:
     engine.raw_streams = True
     assert type(raw_error.value) is type(old_error.value)
     assert str(raw_error.value) == str(old_error.value)
+
+
+async def _logs_over(host: str, container_id: str, **resolve: Any) -> tuple[list[LogLine], list[LogLine]]:
+    client = EngineClient(resolve_host(host, {}, **resolve))
+    async with client:
+        await client.connect()
+        return await _both_ways(client, container_id, tty=False, timestamps=True, tail="all")
+
+
+async def test_raw_reader_over_tcp_and_verified_tls(
+    engine_host: str, make_container: Callable[..., str], certs: Certs
+) -> None:
+    cid = make_container(["sh", "-c", SCRIPT])
+    _wait_exited(engine_host, cid)
+    flags = TlsFlags(verify=True, ca_cert=str(certs.client_dir / "ca.pem"),
+                     cert=str(certs.client_dir / "cert.pem"), key=str(certs.client_dir / "key.pem"))
+    async with engine_proxy(_socket_path(engine_host)) as port:
+        raw, old = await _logs_over(f"tcp://127.0.0.1:{port}", cid)
+        assert raw == old and len(raw) > 20_000
+    async with engine_proxy(_socket_path(engine_host), certs.server_context()) as port:
+        raw, old = await _logs_over(f"tcp://127.0.0.1:{port}", cid, tls_flags=flags)
+        assert raw == old and len(raw) > 20_000
+
+
+async def test_raw_reader_refuses_a_server_signed_by_another_ca(
+    engine_host: str, make_container: Callable[..., str], certs: Certs
+) -> None:
+    cid = make_container(["true"])
+    flags = TlsFlags(verify=True, ca_cert=str(certs.wrong_ca), cert=str(certs.client_dir / "cert.pem"),
+                     key=str(certs.client_dir / "key.pem"))
+    async with engine_proxy(_socket_path(engine_host), certs.server_context()) as port:
+        client = EngineClient(resolve_host(f"tcp://127.0.0.1:{port}", {}, tls_flags=flags))
+        client.api_version = "1.41"
+        async with client:
+            with pytest.raises(EngineUnreachable, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+                [line async for line in client.containers.logs(cid, tty=False)]
