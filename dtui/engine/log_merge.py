@@ -134,7 +134,8 @@ class LogMerger(Generic[T]):
         if len(tail) > self.max_held:
             del tail[: len(tail) - self.max_held]
         for stamp, _ in tail:
-            self._see(source, stamp)
+            if stamp is not None:
+                self._see(source, stamp)
         self._waiting_tails.discard(source)
 
     def give_up(self, source: int) -> None:

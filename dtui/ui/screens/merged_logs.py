@@ -25,7 +25,7 @@ import asyncio
 import zlib
 from collections import deque
 from functools import partial
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from time import monotonic
 from typing import ClassVar, Final
@@ -38,6 +38,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
+from textual.worker import Worker
 
 from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.log_follow import (
@@ -235,12 +236,20 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
         self._started = True
         self._set_state("connecting")
         for index, source in enumerate(self.sources):
-            group = f"merged-{index}"
-            self.run_worker(
-                partial(self._follow, index, source), name=group, description=f"follow logs ({group})",
-                group=group, exit_on_error=False,
-            )
+            self._run(partial(self._follow, index, source), f"merged-{index}", "follow a container's log")
         self.set_timer(TAIL_WAIT, self._stop_waiting_for_tails)
+
+    def _run(
+        self, work: Callable[[], Coroutine[None, None, None]], group: str, description: str, *, exclusive: bool = False
+    ) -> Worker[None]:
+        """Run ``work`` in a worker of ``group``.
+
+        A name and description are given: Textual would otherwise ``repr()`` the work and
+        its arguments (the whole buffer, for a rebuild).
+        """
+        return self.run_worker(
+            work, name=group, description=description, group=group, exclusive=exclusive, exit_on_error=False
+        )
 
     def _stop_waiting_for_tails(self) -> None:
         """Show what came: a tail still being read joins later (out of order if need be)."""
@@ -362,12 +371,8 @@ class MergedLogScreen(LogScreen, inherit_bindings=False):
         else:
             # Building view entries costs a few microseconds a line: in chunks, keys stay live.
             self._rebuilding = True
-            self.run_worker(
-                partial(self._rebuild, items, self._released, self._rebuilds),
-                # A name and description: Textual would otherwise repr() the whole buffer.
-                name="merged-rebuild", description="rebuild the merged view",
-                group="merged-rebuild", exclusive=True, exit_on_error=False,
-            )
+            rebuild = partial(self._rebuild, items, self._released, self._rebuilds)
+            self._run(rebuild, "merged-rebuild", "rebuild the merged view", exclusive=True)
         self._refresh_status()
         self._refresh_marker()
 
@@ -489,7 +494,7 @@ class SourcePicker(ModalScreen[frozenset[int] | None]):
     CSS_PATH = "../merged_logs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Show/hide", id="merged.picker_toggle"),
+        Binding("space", "toggle_row", "Show/hide", id="merged.picker_toggle"),
         Binding("enter", "apply", "Apply", id="merged.picker_apply", priority=True),
         Binding("escape", "cancel", "Cancel", id="merged.picker_cancel"),
     ]
@@ -511,7 +516,7 @@ class SourcePicker(ModalScreen[frozenset[int] | None]):
         mark = "[x]" if index in self.shown else "[ ]"
         return Text(f"{mark} {index + 1:>2} ") + name_text(source) + state_text(source)
 
-    def action_toggle(self) -> None:
+    def action_toggle_row(self) -> None:
         """Show or hide the highlighted container."""
         options = self.query_one(OptionList)
         index = options.highlighted
