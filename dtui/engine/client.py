@@ -109,6 +109,8 @@ class EngineClient:
     Attributes:
         endpoint: The engine address.
         api_version: The API version in use, known after :meth:`connect`.
+        raw_streams: Read long streams (logs) with dtui's own HTTP/1.1 reader
+            (:mod:`dtui.engine.rawhttp`); on for unix and tcp engines without a given transport.
     """
 
     def __init__(

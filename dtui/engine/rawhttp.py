@@ -253,8 +253,8 @@ async def _connect(
                 ssl=target.ssl_context,
                 server_hostname=target.host if target.ssl_context is not None else None,
             )
-    except TimeoutError:
-        raise TimeoutError("timed out") from None
+    except TimeoutError:  # worded as the client words httpx's connect timeout
+        raise TimeoutError(f"connecting timed out after {timeout:g} s") from None
     except ConnectionRefusedError as error:  # asyncio words it "Connect call failed (...)"
         raise ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused") from error
 

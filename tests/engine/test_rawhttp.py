@@ -308,3 +308,15 @@ async def test_test_transports_and_ssh_stay_on_httpx() -> None:
     fake = EngineClient(parse_host("unix:///x.sock"), transport=httpx.MockTransport(lambda r: httpx.Response(200)))
     assert not fake.raw_streams
     assert not rawhttp.supports(parse_host("ssh://me@example.com"))
+
+
+async def test_connect_timeout_is_unreachable_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def never_connects(*args: object, **kwargs: object) -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(asyncio, "open_unix_connection", never_connects)
+    monkeypatch.setattr("dtui.engine.client.CONNECT_TIMEOUT", 0.01)
+    client = EngineClient(parse_host(f"unix://{tmp_path / 'slow.sock'}"))
+    client.api_version = "1.41"
+    with pytest.raises(EngineUnreachable, match=r"connecting timed out after 0\.01 s"):
+        await read_logs(client)
