@@ -7,13 +7,15 @@ Data flow: one worker per container (group ``merged-<n>``) follows its log with 
 after a stop, restart or engine outage) and hands lines and notices to one `LogMerger`.
 The 50 ms flush timer of the single log screen releases what the merger has due, in the
 engine's timestamp order, into a bounded buffer of ``(source, item)`` pairs and, for the
-containers shown, into the `LogView`.
+containers shown, into the `LogView`. Nothing is shown until every opening tail is in (at
+most `TAIL_WAIT` seconds), so the tails come out merged too.
 
 Each line starts with its container's name, padded to a common width (capped) and coloured
 by a hash of the name (the same name gets the same colour every run), written as SGR into
 the entry text so the view's sanitiser draws it; the name itself went through
 ``safe_plain`` first. Hiding a container (keys 1-9, or the picker) keeps its lines in the
-buffer: the view is rebuilt from the buffer with the containers shown.
+buffer: the view is rebuilt from the buffer with the containers shown (in chunks of
+`REBUILD_CHUNK` lines per event-loop turn when the buffer is large).
 
 Everything else (search ``/ n N``, filter ``&``, save ``ctrl+s``, live and scroll lock,
 timestamps ``T``, wrap ``w``, prompts) is the single log screen's, inherited.
