@@ -376,10 +376,12 @@ class MainScreen(Screen[None]):
         try:
             for target in targets:
                 opened.append(await self.dtui.open_connection(target))
-        except EngineError as error:
+        except BaseException as error:  # failed, or cancelled by a newer pick: close what this one opened
             for connection in opened:
                 if connection.host not in known:
                     await connection.client.aclose()
+            if not isinstance(error, EngineError):
+                raise
             self.post_message(EngineFailed(error, f"connecting to {target}"))
             return
         self.post_message(HostsConnected(opened))
