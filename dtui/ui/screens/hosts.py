@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from dtui.engine.contexts import DockerContext
 from dtui.engine.endpoint import EndpointError, parse_host
-from dtui.ui.hosts import CONTEXT_PREFIX, DOWN, UP, context_target, list_contexts, target_context
+from dtui.ui.hosts import CONTEXT_PREFIX, DOWN, UP, context_target, host_label, list_contexts, target_context
 from dtui.ui.safe_text import safe_line
 
 CONNECTED = "connected"
@@ -69,10 +69,20 @@ def switcher_entries(
             seen.add(target)
     for target in recent:
         if target not in seen:
-            name = target_context(target)
-            entries.append(HostEntry(target, name if name is not None else target, RECENT))
+            entries.append(HostEntry(target, _recent_label(target), RECENT))
             seen.add(target)
     return entries
+
+
+def _recent_label(target: str) -> str:
+    """A remembered target's short name, as the connected hosts are named."""
+    name = target_context(target)
+    if name is not None:
+        return name
+    try:
+        return host_label(parse_host(target))
+    except (EndpointError, ValueError):
+        return target
 
 
 def address_problem(text: str) -> str:
@@ -118,7 +128,7 @@ class HostSwitcher(ModalScreen[HostChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog hosts"):
             yield Static(Text("Hosts", style="bold"))
-            yield Static(Text("Enter: this one alone · Space: check · ctrl+s: checked together · Esc: cancel"))
+            yield Static(Text("Enter: alone · Space: check · ctrl+s: checked together · Esc: cancel"))
             yield OptionList(*self._options(), id="hosts")
             yield Input(placeholder="or type tcp://host:2376, unix:///path, ssh://user@host and Enter", id="address")
             yield Static("", id="error", classes="error")
