@@ -68,7 +68,7 @@ def _app(*hosts: FakeHost, **kwargs: Any) -> Any:
 def test_two_hosts_in_one_table(snap_compare: Any, size: tuple[int, int]) -> None:
     """Seven rows from two hosts sorted by name (backup, cache, db, nightly-job, web01, web02,
     worker) with a Host column (/fake/docker.sock or /fake/b.sock); the status line ends with
-    "2 hosts" (no single engine version)."""
+    "2 hosts" (no single engine version), at 160 wide "2 hosts: /fake/docker.sock, /fake/b.sock"."""
     assert snap_compare(_app(*two_hosts()), terminal_size=size, run_before=settle)
 
 

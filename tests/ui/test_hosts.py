@@ -81,6 +81,7 @@ def test_status_texts_for_one_and_several_hosts() -> None:
     assert hosts_summary([up_a]).plain == HOST_A
     assert hosts_summary([up_a, down_b]).plain == "2 hosts (1 down)"
     assert hosts_summary([up_a, HostStatus(HOST_B, "b", UP)]).plain == "2 hosts"
+    assert hosts_summary([up_a, down_b], names=True).plain == "2 hosts (1 down): /fake/a.sock, /fake/b.sock"
     assert hosts_summary([], "unix:///x.sock").plain == "unix:///x.sock"
 
 

@@ -12,6 +12,8 @@ from dtui.ui.hosts import DOWN, HostStatus
 from dtui.ui.safe_text import safe_line
 
 _NOTICE_STYLE = "bold reverse red"
+WIDE_COLUMNS = 120
+"""From this width on, the status line names every host shown, not just how many."""
 
 
 def retry_text(retry_in: int) -> str:
@@ -37,14 +39,23 @@ def connection_notice(hosts: Sequence[HostStatus]) -> Text | None:
     return notice
 
 
-def hosts_summary(hosts: Sequence[HostStatus], fallback: str = "") -> Text:
-    """The host part: the address of a single host, else ``"2 hosts (1 down)"``."""
+def hosts_summary(hosts: Sequence[HostStatus], fallback: str = "", *, names: bool = False) -> Text:
+    """The host part: the address of a single host, else ``"2 hosts (1 down)"``.
+
+    Args:
+        hosts: The hosts shown.
+        fallback: The address shown when ``hosts`` is empty.
+        names: Follow the count with the hosts' short names (wide terminals).
+    """
     if len(hosts) <= 1:
         return safe_line(hosts[0].host if hosts else fallback, max_length=48)
     down = sum(1 for status in hosts if status.state == DOWN)
     text = Text(f"{len(hosts)} hosts", style="bold")
     if down:
         text.append(f" ({down} down)", style="bold red")
+    if names:
+        text.append(": ")
+        text.append_text(safe_line(", ".join(status.label for status in hosts), max_length=80))
     return text
 
 
@@ -116,7 +127,7 @@ class StatusBar(Widget):
             line.append(f"  sort: {self.sort_label}")
         if notice is None:
             line.append("  ")
-            line.append_text(hosts_summary(self.hosts, self.host))
+            line.append_text(hosts_summary(self.hosts, self.host, names=self.size.width >= WIDE_COLUMNS))
         if len(self.hosts) <= 1:
             line.append(f"  Docker {self.engine or '?'} · API {self.api_version or '?'}")
         for warning in self.warnings:
