@@ -215,6 +215,26 @@ async def test_a_link_dropping_silently_is_noticed_by_the_ping(monkeypatch: pyte
         await _until(pilot, lambda: app.screen.query_one(StatusBar).connected, "back")
 
 
+async def test_an_unexpected_failure_while_watching_is_retried_not_fatal() -> None:
+    a = FakeHost(HOST_A, "web")
+    app = app_of(a)
+    client = app.client_for(HOST_A)
+    real_open = client.containers.open_events
+    calls: list[int] = []
+
+    def flaky_open(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("garbled stream")
+        return real_open(*args, **kwargs)
+
+    client.containers.open_events = flaky_open  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: len(_rows(app)) == 1, "listed on the second try")
+        assert len(calls) == 2 and app.screen.query_one(StatusBar).connected
+        assert any("RuntimeError: garbled stream" in m for m in _messages(app))
+
+
 async def test_retries_follow_the_backoff_schedule_and_reset_on_success(monkeypatch: pytest.MonkeyPatch) -> None:
     delays: list[float] = []
     original = MainScreen._wait_to_retry

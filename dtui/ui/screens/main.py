@@ -425,6 +425,8 @@ class MainScreen(Screen[None]):
                 return
             except EngineError as failure:
                 error = failure
+            except Exception as failure:  # noqa: BLE001 - e.g. a garbled stream: retry rather than stop watching
+                error = EngineError(f"{type(failure).__name__}: {failure}")
             await self._wait_to_retry(host, error, backoff.next_delay())
 
     async def _follow_host(self, host: str, engine_filter: EngineFilter, backoff: Backoff) -> None:
