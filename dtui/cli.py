@@ -70,11 +70,6 @@ def tls_flags_of(args: argparse.Namespace) -> TlsFlags:
     return TlsFlags(args.tls, args.tlsverify, args.tlscacert, args.tlscert, args.tlskey)
 
 
-def resolve_endpoint(args: argparse.Namespace) -> Endpoint:
-    """The (first) endpoint named by the parsed arguments and the environment."""
-    return resolve_endpoints(args)[0][1]
-
-
 def resolve_endpoints(args: argparse.Namespace) -> list[tuple[str, Endpoint]]:
     """Every engine named by ``-H``/``--context`` (in order, each host once), else the default one.
 

@@ -18,7 +18,7 @@ from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.engine.models import EngineVersion
 from dtui.engine.tls import TlsFlags
 from dtui.ui.hosts import UP, HostConnection, load_recent, remember_recent, resolve_target
-from dtui.ui.safe_text import safe_line, safe_plain
+from dtui.ui.safe_text import safe_plain
 
 Connector = Callable[[Endpoint], EngineClient]
 """Builds the client of a newly chosen host (tests pass one returning fake clients)."""

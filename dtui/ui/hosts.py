@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -146,7 +146,6 @@ class HostConnection:
     engine_version: str = ""
     state: str = CONNECTING
     retry_in: int = 0
-    error: str = field(default="")
 
     @property
     def host(self) -> str:
