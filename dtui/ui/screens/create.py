@@ -406,7 +406,7 @@ class CreateScreen(ModalScreen[str | None]):
     def on_container_created(self, message: ContainerCreated) -> None:
         self._set_busy(False)
         for warning in message.warnings:
-            self.app.notify(safe_line(warning, max_length=300), title="Engine warning", severity="warning", markup=False)
+            self.app.notify(safe_plain(warning, max_length=300), title="Engine warning", severity="warning", markup=False)
         self.dismiss(message.container_id)
 
 

@@ -603,7 +603,7 @@ class LogScreen(Screen[None]):
         if callable(show_error):
             show_error(message.error, f"logs of {self.container.name}")
         else:
-            self.notify(safe_line(message.error.message, max_length=500), severity="error", markup=False)
+            self.notify(safe_plain(message.error.message, max_length=500), severity="error", markup=False)
 
     # -------------------------------------------------------------- actions
 
