@@ -170,3 +170,48 @@ def test_the_command_starts_with_one_of_two_hosts_down(engine_host: str, on_host
         terminal.send("q", pause=0.5)
     finally:
         terminal.close()
+
+
+async def test_a_following_log_view_resumes_after_its_engine_restarts(
+    engine_host: str, second_daemon: support.PrivateDaemon
+) -> None:
+    """The log view of a container on the restarted engine says it lost the engine, then
+    resumes by itself within 10 s of the engine's return, with no line shown twice."""
+    from dtui.ui.screens.logs import LogScreen
+    from dtui.ui.widgets.log_view import LogView
+
+    ticker = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done"]
+    container_id = support.run_container(
+        second_daemon.host, ticker, name=f"ticker-{support.SESSION_ID}",
+        HostConfig={"RestartPolicy": {"Name": "always"}},
+    )
+    key = row_key(second_daemon.host, container_id)
+    app = _app(engine_host, second_daemon.host)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _until(pilot, lambda: key in _table(app).visible_keys(), "the ticker row")
+            table = _table(app)
+            table.move_cursor(row=table.get_row_index(key))
+            await pilot.press("l")
+            await _until(pilot, lambda: isinstance(app.screen, LogScreen), "the log screen")
+            view = app.screen.query_one(LogView)
+
+            def texts() -> list[str]:
+                return [entry.text for entry in view.entries]
+
+            await _until(pilot, lambda: len(texts()) >= 3, "first lines")
+            second_daemon.terminate()
+            await _until(pilot, lambda: "engine unreachable: retrying" in texts(), "the outage noticed")
+            second_daemon.start()
+            await _until(pilot, lambda: "engine back: stream resumed" in texts(), "resumed",
+                         timeout=RECOVERY_SECONDS)
+            back = texts().index("engine back: stream resumed")
+            await _until(pilot, lambda: any(t.startswith("tick") for t in texts()[back:]), "new lines",
+                         timeout=RECOVERY_SECONDS)
+            stamps = [entry.timestamp for entry in view.entries if entry.kind != "notice"]
+            assert all(stamp is not None for stamp in stamps)
+            assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+            assert app.is_running
+    finally:
+        with support.sync_client(second_daemon.host) as client:
+            client.delete(f"/containers/{container_id}", params={"force": "1", "v": "1"})
