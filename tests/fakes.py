@@ -44,6 +44,20 @@ class ChunkStream(httpx.AsyncByteStream):
             await asyncio.Event().wait()
 
 
+class VanishingStream(httpx.AsyncByteStream):
+    """A body that delivers its chunks, then fails as when the socket goes away (daemon died)."""
+
+    def __init__(self, *chunks: bytes, delay: float = 0.05) -> None:
+        self._chunks = chunks
+        self._delay = delay
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._chunks:
+            yield chunk
+            await asyncio.sleep(self._delay)
+        raise httpx.ReadError("[Errno 104] Connection reset by peer")
+
+
 def frame(stream: int, payload: bytes) -> bytes:
     """One multiplexed log frame."""
     return bytes([stream, 0, 0, 0]) + len(payload).to_bytes(4, "big") + payload

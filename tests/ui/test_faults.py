@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -16,23 +15,10 @@ from dtui.ui.screens.logs import LogScreen
 from dtui.ui.screens.main import MainScreen
 from dtui.ui.widgets.log_view import LogView
 from dtui.ui.widgets.status_bar import StatusBar
-from tests.fakes import frame
+from tests.fakes import VanishingStream, frame
 from tests.ui.table_support import HOST, FakeDocker
 
 SIZE = (80, 24)
-
-
-class VanishingStream(httpx.AsyncByteStream):
-    """A body that delivers some chunks, then fails as when the socket goes away."""
-
-    def __init__(self, *chunks: bytes) -> None:
-        self._chunks = chunks
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        for chunk in self._chunks:
-            yield chunk
-            await asyncio.sleep(0.05)
-        raise httpx.ReadError("[Errno 104] Connection reset by peer")
 
 
 class HangingRoute(httpx.AsyncBaseTransport):

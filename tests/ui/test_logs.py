@@ -13,7 +13,7 @@ from dtui.engine.client import EngineClient
 from dtui.engine.models import ContainerSummary
 from dtui.ui.screens.logs import LogScreen
 from dtui.ui.widgets.log_view import LogView
-from tests.fakes import ChunkStream, FakeEngine, container_json, frame
+from tests.fakes import ChunkStream, FakeEngine, VanishingStream, container_json, frame
 
 CONTAINER = ContainerSummary.from_api(container_json(name="web"))
 STAMP = "2026-11-28T01:00:{:02d}.{:09d}Z "
@@ -344,18 +344,6 @@ async def test_engine_error_is_shown_not_raised() -> None:
         assert app.is_running
 
 
-class VanishingStream(httpx.AsyncByteStream):
-    """A body that delivers its chunks, then loses the connection (the daemon died)."""
-
-    def __init__(self, chunks: list[bytes]) -> None:
-        self._chunks = chunks
-
-    async def __aiter__(self):  # type: ignore[override]
-        for chunk in self._chunks:
-            yield chunk
-        raise httpx.ReadError("connection reset by peer")
-
-
 async def test_engine_restart_while_following_retries_and_resumes_without_duplicates(monkeypatch: Any) -> None:
     monkeypatch.setattr("dtui.ui.screens.logs.Backoff", lambda: Backoff(first=0.01, cap=0.05))
     first = [frame(1, stamped(1, "one")), frame(1, stamped(2, "two"))]
@@ -366,7 +354,7 @@ async def test_engine_restart_while_following_retries_and_resumes_without_duplic
     def logs(request: httpx.Request) -> httpx.Response:
         calls["logs"] += 1
         if calls["logs"] == 1:
-            return httpx.Response(200, stream=VanishingStream(first))
+            return httpx.Response(200, stream=VanishingStream(*first))
         return httpx.Response(200, stream=ChunkStream(second, hang_after=True))
 
     def inspect(request: httpx.Request) -> httpx.Response:
