@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
@@ -56,6 +57,17 @@ class VanishingStream(httpx.AsyncByteStream):
             yield chunk
             await asyncio.sleep(self._delay)
         raise httpx.ReadError("[Errno 104] Connection reset by peer")
+
+
+class QueueStream(httpx.AsyncByteStream):
+    """A response body fed chunk by chunk from a queue (None ends it)."""
+
+    def __init__(self, queue: asyncio.Queue[bytes | None]) -> None:
+        self._queue = queue
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while (chunk := await self._queue.get()) is not None:
+            yield chunk
 
 
 def frame(stream: int, payload: bytes) -> bytes:
@@ -181,3 +193,51 @@ def _canned(
         return httpx.Response(status, headers=headers, content=content or b"")
 
     return handler
+
+
+class FakeWidgets:
+    """A made-up engine resource, "widgets", for the view built in tests/ui/widgets_view.py.
+
+    ``GET /widgets/json`` lists them, ``POST /widgets/{id}/poke`` pokes one, and
+    :meth:`emit` sends a ``widget`` event on the latest ``/events`` subscription.
+
+    Attributes:
+        engine: The route table (``engine.requests`` records every request).
+        widgets: ``Id`` -> list item JSON.
+        pokes: Ids poked, in order.
+    """
+
+    def __init__(self, *names: str) -> None:
+        self.engine = FakeEngine()
+        self.widgets: dict[str, dict[str, Any]] = {}
+        self.pokes: list[str] = []
+        self._subscriptions: list[asyncio.Queue[bytes | None]] = []
+        for name in names:
+            self.add(name)
+        self.engine.route("GET", "/widgets/json", handler=lambda request: httpx.Response(200, json=list(self.widgets.values())))
+        self.engine.route("POST", "/widgets/[^/]+/poke", handler=self._poke)
+        self.engine.route("GET", "/events", handler=self._events)
+
+    def add(self, name: str, colour: str = "blue") -> dict[str, Any]:
+        item = {"Id": f"w-{name}", "Name": name, "Colour": colour, "Pokes": 0}
+        self.widgets[item["Id"]] = item
+        return item
+
+    def emit(self, action: str, widget_id: str) -> None:
+        """Send one widget event on the latest subscription."""
+        record = {"Type": "widget", "Action": action, "Actor": {"ID": widget_id, "Attributes": {}}, "time": 1}
+        self._subscriptions[-1].put_nowait(json.dumps(record).encode() + b"\n")
+
+    def subscribed(self) -> bool:
+        return bool(self._subscriptions)
+
+    def _poke(self, request: httpx.Request) -> httpx.Response:
+        widget_id = request.url.path.split("/")[-2]
+        self.pokes.append(widget_id)
+        self.widgets[widget_id]["Pokes"] += 1
+        return httpx.Response(204)
+
+    def _events(self, request: httpx.Request) -> httpx.Response:
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self._subscriptions.append(queue)
+        return httpx.Response(200, stream=QueueStream(queue))

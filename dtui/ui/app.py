@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -17,11 +18,38 @@ from dtui.engine.endpoint import Endpoint, EndpointError
 from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.engine.models import EngineVersion
 from dtui.engine.tls import TlsFlags
-from dtui.ui.hosts import UP, HostConnection, load_recent, remember_recent, resolve_target
+from dtui.live.state import LiveState
+from dtui.ui.hosts import (
+    UP,
+    HostConnection,
+    load_recent,
+    remember_recent,
+    resolve_target,
+)
 from dtui.ui.safe_text import safe_plain
 
 Connector = Callable[[Endpoint], EngineClient]
 """Builds the client of a newly chosen host (tests pass one returning fake clients)."""
+
+ScreenFactory = Callable[[], Screen[Any]]
+"""Builds the first screen."""
+
+FIRST_SCREEN = "dtui.ui.views.containers.screen:MainScreen"
+"""The screen dtui opens on, by name (the app imports no screen module: no import circle)."""
+
+KEYMAP_SCOPES = {
+    "the main screen": "dtui.ui.views.containers.screen:MainScreen",
+    "the detail pane": "dtui.ui.widgets.detail_pane:DetailPane",
+    "the log screen": "dtui.ui.screens.logs:LogScreen",
+    "the merged log screen": "dtui.ui.screens.merged_logs:MergedLogScreen",
+}
+"""Where remappable bindings live, per scope named in keymap problems, by name."""
+
+
+def load_named(name: str) -> Any:
+    """The object a ``"package.module:attribute"`` name gives (imported on first use)."""
+    module, _, attribute = name.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def default_connector(endpoint: Endpoint) -> EngineClient:
@@ -53,6 +81,10 @@ class DtuiApp(App[int]):
         connector: Builds the client of a host picked in the switcher.
         tls_flags: The TLS command-line flags, applied to addresses typed in the switcher.
         ssh_options: Extra ssh arguments for ``ssh://`` addresses typed in the switcher.
+        first_screen: Builds the screen dtui opens on (default: the container view).
+
+    Attributes:
+        live: What every host holds now, kept current from its events (views subscribe).
     """
 
     CSS_PATH = ["dtui.tcss", "logs.tcss", "detail.tcss"]
@@ -80,6 +112,7 @@ class DtuiApp(App[int]):
         connector: Connector = default_connector,
         tls_flags: TlsFlags | None = None,
         ssh_options: Sequence[str] = (),
+        first_screen: ScreenFactory | None = None,
     ) -> None:
         super().__init__()
         if self.no_color:
@@ -104,14 +137,14 @@ class DtuiApp(App[int]):
         self.show_all = show_all
         self.initial_filter = filters
         self.stop_timeout = stop_timeout
+        self.live = LiveState(self.client_for)
+        self._first_screen: ScreenFactory = first_screen or load_named(FIRST_SCREEN)
 
     def on_mount(self) -> None:
-        from dtui.ui.screens.main import MainScreen
-
         problems = list(self.config.problems)
         problems += self._apply_theme()
         problems += self._apply_keymap()
-        self.push_screen(MainScreen())
+        self.push_screen(self._first_screen())
         for problem in problems:
             self.notify(safe_plain(problem, max_length=300), title="Config", severity="warning", markup=False, timeout=15)
 
@@ -228,6 +261,7 @@ class DtuiApp(App[int]):
         return load_recent(self.hosts_file)
 
     async def on_unmount(self) -> None:
+        await self.live.aclose()
         clients = {id(c.client): c.client for c in self.connections.values()}
         clients.update({id(client): client for client in self._retired.values()})
         clients[id(self.client)] = self.client
@@ -254,18 +288,9 @@ HostSpec = Endpoint | EngineClient | tuple[str, Endpoint | EngineClient]
 
 def binding_scopes() -> dict[str, list[tuple[str, str]]]:
     """Every remappable binding, per screen, with the app's own keys in each scope."""
-    from dtui.ui.screens.logs import LogScreen
-    from dtui.ui.screens.main import MainScreen
-    from dtui.ui.screens.merged_logs import MergedLogScreen
-    from dtui.ui.widgets.detail_pane import DetailPane
 
     def pairs(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
         return [(b.id, b.key) for b in bindings if isinstance(b, Binding) and b.id]
 
     app_keys = pairs(DtuiApp.BINDINGS)
-    return {
-        "the main screen": app_keys + pairs(MainScreen.BINDINGS),
-        "the detail pane": app_keys + pairs(DetailPane.BINDINGS),
-        "the log screen": app_keys + pairs(LogScreen.BINDINGS),
-        "the merged log screen": app_keys + pairs(MergedLogScreen.BINDINGS),
-    }
+    return {scope: app_keys + pairs(load_named(name).BINDINGS) for scope, name in KEYMAP_SCOPES.items()}

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from dtui.engine.contexts import context_key
 from dtui.engine.errors import EngineError
-from dtui.ui.screens.main import HostDown, MainScreen
+from dtui.live.feed import Feed
 from tests.snapshots.test_screens import ENGINE_VERSION, NOW_STAMP, SIZES, fleet, frozen_clock, settle
 from tests.ui.host_support import HOST_B, FakeHost, app_of
 
@@ -28,11 +28,11 @@ HOST_A = "unix:///fake/docker.sock"
 def held_countdown(monkeypatch: pytest.MonkeyPatch) -> None:
     """A host that goes down shows "retrying in 3s" and stays so (no timing in the picture)."""
 
-    async def hold(self: MainScreen, host: str, error: EngineError | None, delay: float) -> None:
-        self.post_message(HostDown(host, error, 3))
+    async def hold(self: Feed[Any], error: EngineError | None, delay: float) -> None:
+        self.report_down(error, 3)
         await __import__("asyncio").Event().wait()
 
-    monkeypatch.setattr(MainScreen, "_wait_to_retry", hold)
+    monkeypatch.setattr(Feed, "_wait_to_retry", hold)
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from dtui.engine.models import EngineVersion
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.logs import LogScreen
-from dtui.ui.widgets import container_table
+from dtui.ui.views import table as resource_table
 from dtui.ui.widgets.log_view import LogView
 from tests.fakes import frame
 from tests.ui.detail_support import inspect_document
@@ -49,7 +49,7 @@ class _FrozenDateTime(datetime):
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Freeze the clock the container table measures "5m ago" against."""
-    monkeypatch.setattr(container_table, "datetime", _FrozenDateTime)
+    monkeypatch.setattr(resource_table, "datetime", _FrozenDateTime)
 
 
 def _port(private: int, public: int) -> dict[str, Any]:
@@ -232,15 +232,15 @@ def test_disconnected(snap_compare: Any, size: tuple[int, int], monkeypatch: pyt
     """The engine went away (stream closed, connections refused): the status line starts with
     "disconnected - retrying in 3s" (the countdown held still for the picture); the last known
     five rows stay in the table, each state followed by "?" and dimmed, CPU/MEM "—"."""
-    from dtui.ui.screens.main import HostDown, MainScreen
+    from dtui.live.feed import Feed
     from tests.ui.host_support import FakeHost
     from tests.ui.host_support import app_of as hosts_app
 
-    async def hold(self: MainScreen, host: str, error: object, delay: float) -> None:
-        self.post_message(HostDown(host, None, 3))
+    async def hold(self: Feed[Any], error: object, delay: float) -> None:
+        self.report_down(None, 3)
         await asyncio.Event().wait()
 
-    monkeypatch.setattr(MainScreen, "_wait_to_retry", hold)
+    monkeypatch.setattr(Feed, "_wait_to_retry", hold)
     engine = FakeHost("unix:///fake/docker.sock", docker=fleet())
     app = hosts_app(engine, show_all=True, engine_version=ENGINE_VERSION)
     app.animation_level = "none"

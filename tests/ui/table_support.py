@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
 from dtui.engine.endpoint import parse_host
 from dtui.ui.app import DtuiApp
-from tests.fakes import FakeEngine, container_json
+from tests.fakes import FakeEngine, QueueStream, container_json
 
 HOST = "unix:///fake/docker.sock"
-
-
-class _QueueStream(httpx.AsyncByteStream):
-    def __init__(self, queue: asyncio.Queue[bytes | None]) -> None:
-        self._queue = queue
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        while (chunk := await self._queue.get()) is not None:
-            yield chunk
 
 
 class FakeDocker:
@@ -90,7 +80,7 @@ class FakeDocker:
     def _events(self, request: httpx.Request) -> httpx.Response:
         queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         self.subscriptions.append(queue)
-        return httpx.Response(200, stream=_QueueStream(queue))
+        return httpx.Response(200, stream=QueueStream(queue))
 
     def emit(self, action: str, container_id: str, **attributes: str) -> None:
         """Send one container event on the latest subscription."""

@@ -23,7 +23,8 @@ from dtui.ui.app import DtuiApp
 from dtui.ui.hosts import DOWN, UP, HostStatus, load_recent, remember_recent
 from dtui.ui.screens.hosts import CONNECTED, HostChoice, HostEntry, HostSwitcher, address_problem
 from dtui.ui.screens.logs import LogScreen
-from dtui.ui.screens import main as main_screen
+from dtui.live import feed as live_feed
+from dtui.live.feed import Feed
 from dtui.ui.screens.main import MainScreen
 from dtui.ui.widgets.container_table import ContainerTable, row_key
 from dtui.ui.widgets.detail_pane import DetailPane
@@ -201,7 +202,7 @@ async def test_a_host_going_down_marks_its_rows_only_and_recovers_by_itself() ->
 
 async def test_a_link_dropping_silently_is_noticed_by_the_ping(monkeypatch: pytest.MonkeyPatch) -> None:
     """The event stream stays open but the engine no longer answers (a partition): the ping tells."""
-    monkeypatch.setattr(main_screen, "PING_SECONDS", 0.05)
+    monkeypatch.setattr(live_feed, "PING_SECONDS", 0.05)
     a = FakeHost(HOST_A, "web")
     app = app_of(a)
     async with app.run_test(size=SIZE) as pilot:
@@ -237,13 +238,13 @@ async def test_an_unexpected_failure_while_watching_is_retried_not_fatal() -> No
 
 async def test_retries_follow_the_backoff_schedule_and_reset_on_success(monkeypatch: pytest.MonkeyPatch) -> None:
     delays: list[float] = []
-    original = MainScreen._wait_to_retry
+    original = Feed._wait_to_retry
 
-    async def quick(self: MainScreen, host: str, error: EngineError | None, delay: float) -> None:
+    async def quick(self: Feed[Any], error: EngineError | None, delay: float) -> None:
         delays.append(delay)
-        await original(self, host, error, 0.01)
+        await original(self, error, 0.01)
 
-    monkeypatch.setattr(MainScreen, "_wait_to_retry", quick)
+    monkeypatch.setattr(Feed, "_wait_to_retry", quick)
     a = FakeHost(HOST_A, "web")
     app = app_of(a)
     async with app.run_test(size=SIZE) as pilot:
@@ -444,7 +445,7 @@ async def test_hosts_key_is_in_the_palette_and_help() -> None:
         assert "Switch hosts, or show several hosts together" in titles
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        assert ("H", "Switch hosts, or show several hosts together") in list(screen._key_rows())
+        assert ("H", "Switch hosts, or show several hosts together") in list(screen.key_rows())
 
 
 # -- the recent hosts file -----------------------------------------------------------------

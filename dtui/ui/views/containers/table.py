@@ -1,0 +1,226 @@
+"""The container table, declared as columns and sort keys on :class:`ResourceTable`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.text import Text
+
+from dtui.engine.models import ContainerSummary
+from dtui.ui.views.table import (
+    HOST_COLUMN,
+    MARK,
+    NO_VALUE,
+    STALE_MARK,
+    Column,
+    ResourceTable,
+    Sort,
+    is_subsequence,
+    row_key,
+    split_row_key,
+)
+
+__all__ = [
+    "BASE_COLUMNS", "HOST_COLUMN", "MARK", "NO_VALUE", "SIZE_COLUMN", "SORT_FIELDS", "STALE_MARK",
+    "STATS_COLUMNS", "Column", "ContainerTable", "StatsCells", "human_size", "matches_quick_filter",
+    "relative_time", "row_key", "split_row_key",
+]
+
+_STATE_ORDER = {"running": 0, "restarting": 1, "paused": 2, "created": 3, "exited": 4, "dead": 5}
+_STATE_STYLES = {
+    "running": "green",
+    "restarting": "yellow",
+    "paused": "yellow",
+    "exited": "dim",
+    "created": "dim",
+    "dead": "red",
+    "removing": "red",
+}
+
+
+def relative_time(when: datetime | None, now: datetime | None = None) -> str:
+    """Compact age of a timestamp: ``42s``, ``5m``, ``3h``, ``2d``, ``6w``, ``2y`` (+ " ago")."""
+    if when is None:
+        return NO_VALUE
+    seconds = max(0, int(((now or datetime.now(UTC)) - when).total_seconds()))
+    for unit, size in (("y", 365 * 86400), ("w", 7 * 86400), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return f"{seconds}s ago"
+
+
+def human_size(count: int | None) -> str:
+    """Decimal size as the docker CLI prints it (``1.2MB``); ``—`` when unknown."""
+    if count is None:
+        return NO_VALUE
+    value = float(count)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:.0f}{unit}" if unit == "B" else f"{value:.1f}{unit}"
+        value /= 1000
+    return NO_VALUE  # pragma: no cover
+
+
+def matches_quick_filter(container: ContainerSummary, query: str) -> bool:
+    """True when every word of ``query`` is in the name, image or id, or fuzzily in the name.
+
+    Fuzzy means the word's letters appear in order in the name (``wb`` matches ``web``).
+    """
+    name = container.name.lower()
+    haystack = f"{name}\n{container.image.lower()}\n{container.id.lower()}"
+    return all(word in haystack or is_subsequence(word, name) for word in query.lower().split())
+
+
+@dataclass(frozen=True, slots=True)
+class StatsCells:
+    """What the overview reports for a row: display text plus values to sort by."""
+
+    cpu_text: str = NO_VALUE
+    mem_text: str = NO_VALUE
+    cpu: float | None = None
+    memory: float | None = None
+
+
+BASE_COLUMNS: tuple[Column[ContainerSummary], ...] = (
+    Column("name", "Name", 28, text=lambda c: c.name),
+    Column("id", "ID", render=lambda c, now: Text(c.short_id, style="dim")),
+    Column("image", "Image", 28, text=lambda c: c.image),
+    Column("state", "State", 12, text=lambda c: c.state, style=lambda c: _STATE_STYLES.get(c.state, "")),
+    Column("status", "Status", 30, text=lambda c: c.status),
+    Column("ports", "Ports", 48, text=lambda c: ", ".join(str(p) for p in c.ports)),
+    Column("created", "Created", render=lambda c, now: Text(relative_time(c.created, now))),
+)
+STATS_COLUMNS: tuple[Column[ContainerSummary], ...] = (Column("cpu", "CPU%"), Column("mem", "MEM"))
+SIZE_COLUMN: Column[ContainerSummary] = Column(
+    "size", "Size", render=lambda c, now: Text(f"{human_size(c.size_rw)} ({human_size(c.size_root_fs)})")
+)
+
+
+def _by_name(c: ContainerSummary) -> tuple[object, ...]:
+    return (c.name.lower(), c.id)
+
+
+def _by_state(c: ContainerSummary) -> tuple[object, ...]:
+    return (_STATE_ORDER.get(c.state, 9), c.name.lower())
+
+
+def _by_created(c: ContainerSummary) -> tuple[object, ...]:
+    return (-(c.created.timestamp() if c.created else 0.0), c.name.lower())
+
+
+CONTAINER_SORTS: dict[str, Sort[ContainerSummary]] = {
+    "name": Sort("name", _by_name),
+    "state": Sort("state", _by_state),
+    "created": Sort("created", _by_created, descending_first=True),
+    # Ordered by the overview's figures (see ContainerTable.sort_key); the keys are placeholders.
+    "cpu": Sort("cpu", _by_name, descending_first=True),
+    "memory": Sort("mem", _by_name, descending_first=True),
+}
+SORT_FIELDS = tuple(CONTAINER_SORTS)
+
+
+class ContainerTable(ResourceTable[ContainerSummary]):
+    """Every container, one row each, keyed by :func:`row_key`.
+
+    Attributes:
+        show_size: Show the Size column (the listing was asked with ``size=1``).
+    """
+
+    COLUMNS = (*BASE_COLUMNS[:4], *STATS_COLUMNS, *BASE_COLUMNS[4:])
+    SORTS = CONTAINER_SORTS
+    STATUS_COLUMN = "state"
+    HOST_AT = 6  # CPU and memory right after the state, so they stay on screen at 80 columns
+    SEARCHED = (lambda c: c.image, lambda c: c.id)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._stats: dict[str, StatsCells] = {}
+        self.show_size = False
+
+    @property
+    def columns_shown(self) -> tuple[Column[Any], ...]:
+        """The columns in display order (Size last, when asked)."""
+        size = (SIZE_COLUMN,) if self.show_size else ()
+        return (*super().columns_shown, *size)
+
+    @property
+    def containers(self) -> dict[str, ContainerSummary]:
+        """Every container known (shown or filtered out), by row key."""
+        return self.objects
+
+    def container(self, key: str) -> ContainerSummary | None:
+        """The container of a row key, if known."""
+        return self.get(key)
+
+    def name_of(self, item: ContainerSummary) -> str:
+        """The container's name."""
+        return item.name
+
+    def id_of(self, item: ContainerSummary) -> str:
+        """The container's id."""
+        return item.id
+
+    def matches(self, item: ContainerSummary, query: str) -> bool:
+        """The quick filter: :func:`matches_quick_filter`."""
+        return matches_quick_filter(item, query)
+
+    def set_host_stale(self, host: str, stale: bool) -> None:
+        """Like the base; the figures of a host going stale are cleared too."""
+        if stale and host not in self._stale_hosts:
+            self._stats = {k: v for k, v in self._stats.items() if split_row_key(k)[0] != host}
+        super().set_host_stale(host, stale)
+
+    def set_stats(
+        self, key: str, cpu_text: str, mem_text: str, *, cpu: float | None = None, memory: float | None = None
+    ) -> None:
+        """Show resource usage of one row.
+
+        Args:
+            key: The row key.
+            cpu_text: The CPU% cell, e.g. ``"12.5%"`` (``"—"`` when unknown).
+            mem_text: The memory cell, e.g. ``"20.1MB"``.
+            cpu: The CPU% value to sort by.
+            memory: The memory value (bytes) to sort by.
+        """
+        self._stats[key] = StatsCells(cpu_text, mem_text, cpu, memory)
+        self._sync()
+
+    def set_many_stats(self, cells: dict[str, StatsCells]) -> None:
+        """Like :meth:`set_stats` for several rows at once (one redraw)."""
+        self._stats.update(cells)
+        self._sync()
+
+    def stats_keys(self) -> set[str]:
+        """Row keys that have resource usage set."""
+        return set(self._stats)
+
+    def set_show_size(self, show: bool) -> None:
+        """Show or hide the Size column (a column change redraws every row once)."""
+        if show == self.show_size:
+            return
+        self.show_size = show
+        self._rebuild_columns()
+
+    def sort_key(self, key: str, item: ContainerSummary) -> tuple[object, ...]:
+        """The declared order, with CPU and memory taken from the overview's figures."""
+        stats = self._stats.get(key, StatsCells())
+        if self.sort_field == "cpu":
+            return (-(stats.cpu if stats.cpu is not None else -1.0), item.name.lower())
+        if self.sort_field == "memory":
+            return (-(stats.memory if stats.memory is not None else -1.0), item.name.lower())
+        return super().sort_key(key, item)
+
+    def cells(self, key: str, item: ContainerSummary, now: datetime) -> dict[str, Text]:
+        """The declared cells plus the CPU% and MEM figures."""
+        cells = super().cells(key, item, now)
+        stats = self._stats.get(key, StatsCells())
+        cells["cpu"] = Text(stats.cpu_text, justify="right")
+        cells["mem"] = Text(stats.mem_text, justify="right")
+        return cells
+
+    def prune(self) -> None:
+        """Also drop the figures of containers no longer known."""
+        super().prune()
+        self._stats = {k: v for k, v in self._stats.items() if k in self._objects}
