@@ -38,13 +38,18 @@ class LiveState:
         self._stopped: list[Feed[Any]] = []
 
     def subscribe(self, kind: str, listener: Listener) -> Callable[[], None]:
-        """Send every change of ``kind`` to ``listener``; returns the call that unsubscribes."""
+        """Send every change of ``kind`` to ``listener``; returns the call that unsubscribes.
+
+        A kind is followed while someone listens: the last one unsubscribing stops its feeds.
+        """
         listeners = self._listeners.setdefault(kind, [])
         listeners.append(listener)
 
         def unsubscribe() -> None:
             if listener in listeners:
                 listeners.remove(listener)
+                if not listeners:
+                    self.stop(kind)
 
         return unsubscribe
 

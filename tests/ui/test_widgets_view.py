@@ -11,7 +11,8 @@ from dtui.ui.screens.modals import ConfirmScreen, HelpScreen
 from dtui.ui.views.table import row_key
 from tests.fakes import FakeWidgets
 from tests.ui.screen_host import type_text, wait_for
-from tests.ui.widgets_view import WidgetScreen, WidgetTable
+from dtui.ui.views.actions import open_screen
+from tests.ui.widgets_view import PushedWidgetScreen, WidgetScreen, WidgetTable
 
 HOST = "unix:///fake/docker.sock"
 SIZE = (100, 30)
@@ -93,3 +94,20 @@ async def test_updates_live_from_events() -> None:
         fake.emit("destroy", "w-alpha")
         await _until(pilot, lambda: _names(app) == ["delta"])
         assert set(app.live.objects("widgets")) == {(HOST, "w-delta")}
+
+
+async def test_a_view_opened_on_top_goes_back_on_escape_and_the_one_below_stays_live() -> None:
+    fake = FakeWidgets("alpha")
+    app = _app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: _names(app) == ["alpha"])
+        below = app.screen
+        open_screen("tests.ui.widgets_view:PushedWidgetScreen")(below)
+        await _until(pilot, lambda: isinstance(app.screen, PushedWidgetScreen) and app.screen.is_mounted)
+        await _until(pilot, lambda: _names(app) == ["alpha"])
+        await pilot.press("escape")
+        await _until(pilot, lambda: app.screen is below)
+        await _until(pilot, fake.subscribed)
+        fake.add("delta")
+        fake.emit("create", "w-delta")
+        await _until(pilot, lambda: _names(app) == ["alpha", "delta"])

@@ -77,3 +77,9 @@ class WidgetScreen(ResourceScreen[Widget]):
 
     def kind(self) -> Kind[Widget]:
         return WIDGETS
+
+
+class PushedWidgetScreen(WidgetScreen):
+    """The same view opened on top of another (Esc goes back)."""
+
+    CLOSES_ON_ESCAPE = True

@@ -9,6 +9,7 @@ own ``action_<id>`` method for an action with its own dialog.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -134,3 +135,19 @@ class ActionTable:
             for action in actions:
                 if action.group == group:
                     yield keys_of(action), action.described
+
+
+def open_screen(name: str, *args: Any, **kwargs: Any) -> RunHook:
+    """A run hook pushing the screen a ``"package.module:Class"`` name gives (imported on use).
+
+    Lets one view's action table open another view without importing its module::
+
+        Action("images", "I", "Images", "Show the images", run=open_screen("dtui.ui.views.images:ImagesScreen"))
+    """
+
+    def run(screen: Any) -> None:
+        module, _, attribute = name.partition(":")
+        screen_class = getattr(importlib.import_module(module), attribute)
+        screen.app.push_screen(screen_class(*args, **kwargs))
+
+    return run

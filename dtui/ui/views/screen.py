@@ -82,6 +82,8 @@ class ResourceScreen(Screen[None], Generic[T]):
     ACTIONS: ClassVar[ActionTable] = ActionTable("view", ())
     NOUN: ClassVar[str] = "objects"
     HELP_TITLE: ClassVar[str] = "Keys"
+    CLOSES_ON_ESCAPE: ClassVar[bool] = False
+    """Esc with nothing else to close goes back to the screen below (a view pushed on top)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "ACTIONS" in cls.__dict__:
@@ -106,13 +108,13 @@ class ResourceScreen(Screen[None], Generic[T]):
         """Rows were listed, filtered, sorted, marked or removed (status lines, samplers...)."""
 
     def escape_target(self) -> str | None:
-        """What Esc would close now: ``quick_filter``, ``marks`` or None (a view may add more)."""
+        """What Esc would close now: ``quick_filter``, ``marks``, ``close`` or None (a view may add more)."""
         box = self.query_one("#quick-filter", Input)
         if box.has_focus or (box.display and box.value):
             return "quick_filter"
         if self.table.marks:
             return "marks"
-        return None
+        return "close" if self.CLOSES_ON_ESCAPE else None
 
     def action_context(self) -> ActionContext:
         """What bulk calls may need from the app."""
@@ -163,9 +165,8 @@ class ResourceScreen(Screen[None], Generic[T]):
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
-            self._unsubscribe()
+            self._unsubscribe()  # the last listener of a kind stops its feeds
             self._unsubscribe = None
-            self.view_host.live.stop(self._kind_name)
 
     def touch(self, host: str, object_id: str) -> None:
         """An object changed (an action ended on it): list it again soon."""
@@ -276,13 +277,15 @@ class ResourceScreen(Screen[None], Generic[T]):
         self.view_changed()
 
     def action_escape(self) -> None:
-        """Close the quick filter, else clear the marks (a view may close more first)."""
+        """Close the quick filter, else clear the marks, else (a pushed view) go back."""
         target = self.escape_target()
         if target == "quick_filter":
             self.clear_quick_filter()
         elif target == "marks":
             self.table.clear_marks()
             self.view_changed()
+        elif target == "close":
+            self.dismiss()
 
     # -- help and palette --------------------------------------------------------------
 
