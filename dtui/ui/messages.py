@@ -1,64 +1,23 @@
-"""Past-tense messages posted by workers to the widgets that show their results."""
+"""Past-tense messages posted by workers to the widgets that show their results.
+
+Listings and events reach views as live changes (:mod:`dtui.live.changes`, posted as
+:class:`dtui.ui.views.live.LiveChanged`), not as messages of their own.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from textual.message import Message
 
 from dtui.engine.errors import EngineError
-from dtui.engine.models import ContainerSummary, Event
 from dtui.ui.stats_overview import OverviewSampled
 
 __all__ = [
     "ActionFinished",
-    "ContainerEventReceived",
-    "ContainersListed",
     "EngineFailed",
-    "EventsLost",
-    "ListingFailed",
     "OverviewSampled",
 ]
-
-
-@dataclass
-class ContainersListed(Message):
-    """A container listing arrived.
-
-    Attributes:
-        containers: The rows the engine answered.
-        host: The engine they come from.
-        complete: True for a full listing (rows not in it are gone); False for a refresh of
-            only ``asked_ids`` (those not in it left the view).
-        asked_ids: The container ids a partial refresh asked for.
-    """
-
-    containers: list[ContainerSummary]
-    host: str = ""
-    complete: bool = True
-    asked_ids: frozenset[str] = field(default_factory=frozenset)
-
-
-@dataclass
-class ListingFailed(Message):
-    """Listing containers failed (``filter_text`` is the engine filter that was used)."""
-
-    error: EngineError
-    filter_text: str
-
-
-@dataclass
-class ContainerEventReceived(Message):
-    """The engine reported a container event."""
-
-    event: Event
-
-
-@dataclass
-class EventsLost(Message):
-    """The event stream ended or failed; the table is no longer live."""
-
-    error: EngineError | None = None
 
 
 @dataclass
@@ -71,12 +30,12 @@ class EngineFailed(Message):
 
 @dataclass
 class ActionFinished(Message):
-    """A lifecycle action on one container ended.
+    """A lifecycle action on one object ended.
 
     Attributes:
-        key: The table row key of the container.
+        key: The table row key of the object.
         verb: What was done ("stop", "kill", ...), as shown to the user.
-        name: The container's name when the action started.
+        name: The object's name when the action started.
         error: The engine's error, or None on success.
     """
 

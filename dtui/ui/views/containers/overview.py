@@ -12,8 +12,8 @@ from dtui.ui.stats_overview import (
     OverviewSampler,
 )
 from dtui.ui.views.containers.hosts import HostsMixin
-from dtui.ui.views.containers.table import NO_VALUE, ContainerTable, StatsCells
-from dtui.ui.views.table import row_key, split_row_key
+from dtui.ui.views.containers.table import ContainerTable, StatsCells
+from dtui.ui.views.table import NO_VALUE, row_key, split_row_key
 from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.stats_panel import format_bytes
 

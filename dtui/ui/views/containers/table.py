@@ -10,10 +10,7 @@ from rich.text import Text
 
 from dtui.engine.models import ContainerSummary
 from dtui.ui.views.table import (
-    HOST_COLUMN,
-    MARK,
     NO_VALUE,
-    STALE_MARK,
     Column,
     ResourceTable,
     Sort,
@@ -23,9 +20,8 @@ from dtui.ui.views.table import (
 )
 
 __all__ = [
-    "BASE_COLUMNS", "HOST_COLUMN", "MARK", "NO_VALUE", "SIZE_COLUMN", "SORT_FIELDS", "STALE_MARK",
-    "STATS_COLUMNS", "Column", "ContainerTable", "StatsCells", "human_size", "matches_quick_filter",
-    "relative_time", "row_key", "split_row_key",
+    "ContainerTable", "StatsCells", "human_size", "matches_quick_filter", "relative_time", "row_key",
+    "split_row_key",
 ]
 
 _STATE_ORDER = {"running": 0, "restarting": 1, "paused": 2, "created": 3, "exited": 4, "dead": 5}
