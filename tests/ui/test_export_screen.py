@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 
 from textual.widgets import Static
+from textual.widgets._toast import Toast
 
 from dtui.engine.models import ContainerSummary
 from dtui.ui.screens.choice import ChoiceScreen
@@ -63,9 +64,15 @@ async def test_export_writes_the_file_and_reports_the_rate(tmp_path: Path) -> No
     fake, container = exporting_engine(hang=False)
     screen = ExportScreen(container)
     app = ScreenHost(fake.client(), screen)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await start_export(pilot, tmp_path / "w.tar")
         await wait_for(pilot, lambda: bool(app.results))
+        # The success toast must paint (a Rich Text message raised in Textual 8.2.8 here).
+        await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
+        toast = app.screen.query_one(Toast)
+        await pilot.pause()
+        assert "Exported 96.0 KiB to" in toast.render_line(0).text + toast.render_line(1).text
+        assert app.is_running
     assert app.results == [str(tmp_path / "w.tar")]
     assert (tmp_path / "w.tar").read_bytes() == CHUNK * 3
     assert list(tmp_path.iterdir()) == [tmp_path / "w.tar"]

@@ -231,8 +231,11 @@ class ExportScreen(ModalScreen[str | None]):
         self._written = message.written
         self._exporting = False
         self.query_one("#export-progress", ProgressBar).update(total=max(message.written, 1), progress=message.written)
+        # A plain string: Textual's toast cannot paint a Rich Text.
         self.app.notify(
-            safe_line(f"Exported {format_bytes(message.written)} to {message.path}"), title="Export", markup=False
+            safe_plain(f"Exported {format_bytes(message.written)} to {message.path}", max_length=300),
+            title="Export",
+            markup=False,
         )
         self.dismiss(message.path)
 
