@@ -7,15 +7,13 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from dtui.engine.errors import EngineError
-from dtui.engine.models import ContainerSummary, Event
-from dtui.ui.stats_overview import OverviewSampled
+from dtui.engine.models import ContainerSummary
+from dtui.core.overview import OverviewFigures
 
 __all__ = [
     "ActionFinished",
-    "ContainerEventReceived",
     "ContainersListed",
     "EngineFailed",
-    "EventsLost",
     "ListingFailed",
     "OverviewSampled",
 ]
@@ -48,20 +46,6 @@ class ListingFailed(Message):
 
 
 @dataclass
-class ContainerEventReceived(Message):
-    """The engine reported a container event."""
-
-    event: Event
-
-
-@dataclass
-class EventsLost(Message):
-    """The event stream ended or failed; the table is no longer live."""
-
-    error: EngineError | None = None
-
-
-@dataclass
 class EngineFailed(Message):
     """A call to the engine failed; ``context`` says what was being done."""
 
@@ -84,3 +68,16 @@ class ActionFinished(Message):
     verb: str
     name: str
     error: EngineError | None = None
+
+
+@dataclass
+class OverviewSampled(Message):
+    """A sampling round finished: figures for every container that answered.
+
+    Attributes:
+        figures: One entry per container that answered.
+        host: The engine they were sampled on ("" : the current host).
+    """
+
+    figures: list[OverviewFigures]
+    host: str = ""

@@ -12,11 +12,11 @@ from textual.widgets import Input, Static, TextArea
 
 from dtui.engine.client import EngineClient
 from dtui.engine.models import ContainerSummary
-from dtui.ui.scale import GROUP_LABEL
+from dtui.core.scale import GROUP_LABEL
 from dtui.ui.screens.choice import ChoiceScreen
-from dtui.ui.screens.create import CreateScreen
-from dtui.ui.screens.export import ExportScreen
-from dtui.ui.screens.scale import ScaleScreen
+from dtui.ui.forms.create import CreateScreen
+from dtui.ui.forms.export import ExportScreen
+from dtui.ui.forms.scale import ScaleScreen
 from tests.support.engine import SESSION_ID, TEST_IMAGE, TEST_LABEL, sync_client
 from tests.ui.screen_host import ScreenHost, type_text, wait_for
 

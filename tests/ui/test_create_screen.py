@@ -8,9 +8,9 @@ import pytest
 
 from dtui.engine.models import ContainerDetail
 from dtui.engine.spec import ContainerSpec, PortSpec
-from dtui.ui.create_form import FieldError, FormValues, build_spec, parse_volumes, values_from_spec
+from dtui.core.create_form import FieldError, FormValues, build_spec, parse_volumes, values_from_spec
 from dtui.ui.screens.choice import ChoiceScreen
-from dtui.ui.screens.create import CreateScreen
+from dtui.ui.forms.create import CreateScreen
 from tests.fakes import FakeEngine
 from tests.ui.screen_host import ScreenHost, wait_for
 
@@ -128,8 +128,9 @@ async def test_cancel_returns_none() -> None:
 
 
 def test_prefilled_text_loses_control_characters() -> None:
-    from dtui.ui.create_form import displayable
+    from dtui.core.create_form import displayable
+    from dtui.ui.safe_text import strip_controls
 
-    values, stripped = displayable(FormValues(image="x", env="A=\x1b]52;c;aGk=\x07ok\nB=2", name="web"))
+    values, stripped = displayable(FormValues(image="x", env="A=\x1b]52;c;aGk=\x07ok\nB=2", name="web"), strip_controls)
     assert stripped and values.env == "A=ok\nB=2" and values.image == "x"
-    assert displayable(FormValues(image="x")) == (FormValues(image="x"), False)
+    assert displayable(FormValues(image="x"), strip_controls) == (FormValues(image="x"), False)

@@ -10,7 +10,7 @@ from textual.widgets._toast import Toast
 
 from dtui.engine.models import ContainerSummary
 from dtui.ui.screens.choice import ChoiceScreen
-from dtui.ui.screens.export import ExportScreen, default_path, format_bytes
+from dtui.ui.forms.export import ExportScreen, default_path, format_bytes
 from tests.fakes import FakeEngine, container_json
 from tests.ui.screen_host import ScreenHost, type_text, wait_for
 

@@ -23,8 +23,9 @@ from textual.widgets.option_list import Option
 
 from dtui.engine.contexts import DockerContext
 from dtui.engine.endpoint import EndpointError, parse_host
-from dtui.ui.hosts import CONTEXT_PREFIX, DOWN, UP, context_target, host_label, list_contexts, target_context
+from dtui.core.hosts import CONTEXT_PREFIX, DOWN, UP, context_target, host_label, list_contexts, target_context
 from dtui.ui.safe_text import safe_line
+from dtui.ui.worker_errors import ReportsWorkerErrors
 
 CONNECTED = "connected"
 CONTEXT = "context"
@@ -99,7 +100,7 @@ def address_problem(text: str) -> str:
     return ""
 
 
-class HostSwitcher(ModalScreen[HostChoice | None]):
+class HostSwitcher(ReportsWorkerErrors, ModalScreen[HostChoice | None]):
     """Pick the host(s) the table shows.
 
     Args:

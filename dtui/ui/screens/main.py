@@ -29,8 +29,8 @@ from textual.worker import Worker, WorkerState
 from dtui.engine.backoff import Backoff
 from dtui.engine.errors import BadRequest, EngineError, EngineUnreachable
 from dtui.engine.models import ContainerSummary, Event
-from dtui.ui.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
-from dtui.ui.hosts import DOWN, UP, HostConnection, HostStatus
+from dtui.core.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
+from dtui.core.hosts import DOWN, UP, HostConnection, HostStatus
 from dtui.ui.messages import (
     ActionFinished,
     ContainersListed,
@@ -49,7 +49,7 @@ from dtui.ui.screens.modals import (
     RenamePrompt,
     SignalPicker,
 )
-from dtui.ui.stats_overview import DEFAULT_INTERVAL, OverviewFigures, OverviewSampler
+from dtui.core.overview import DEFAULT_INTERVAL, OverviewFigures, OverviewSampler
 from dtui.ui.widgets.container_table import (
     NO_VALUE,
     SORT_FIELDS,
@@ -1040,13 +1040,13 @@ class MainScreen(Screen[None]):
 
     def action_create(self) -> None:
         """Open the create form (the container is made on the current host)."""
-        from dtui.ui.screens.create import CreateScreen
+        from dtui.ui.forms.create import CreateScreen
 
         self.app.push_screen(CreateScreen(host=self.host), self._created_on(self.host))
 
     def action_duplicate(self) -> None:
         """Open the create form pre-filled from the selected container."""
-        from dtui.ui.screens.create import CreateScreen
+        from dtui.ui.forms.create import CreateScreen
 
         target = self._cursor_target()
         if target is not None:
@@ -1055,7 +1055,7 @@ class MainScreen(Screen[None]):
 
     def action_scale(self) -> None:
         """Scale the selected container into numbered copies."""
-        from dtui.ui.screens.scale import ScaleScreen
+        from dtui.ui.forms.scale import ScaleScreen
 
         target = self._cursor_target()
         if target is not None:
@@ -1064,7 +1064,7 @@ class MainScreen(Screen[None]):
 
     def action_export(self) -> None:
         """Export the selected container's filesystem to a tar file."""
-        from dtui.ui.screens.export import ExportScreen
+        from dtui.ui.forms.export import ExportScreen
 
         target = self._cursor_target()
         if target is not None:

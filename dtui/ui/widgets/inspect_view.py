@@ -26,7 +26,8 @@ from textual.widgets.tree import TreeNode
 from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.models import ContainerDetail
 from dtui.ui.safe_text import safe_line, strip_controls
-from dtui.ui.widgets.detail_common import ContainerGone, engine_client, report_error
+from dtui.ui.widgets.detail_common import ContainerGone, engine_client
+from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
 
 SECRET_MARKERS = ("PASSWORD", "SECRET", "TOKEN", "KEY")
 """An env variable whose name contains one of these (any case) is masked."""
@@ -235,7 +236,7 @@ class JsonTree(Tree[JsonEntry]):
         self.move_cursor(node)
 
 
-class InspectView(Vertical):
+class InspectView(ReportsWorkerErrors, Vertical):
     """Summary header, JSON tree and the ``/`` search box."""
 
     DEFAULT_CSS = """

@@ -27,9 +27,10 @@ from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerSummary
-from dtui.ui.hosts import client_for
+from dtui.core.hosts import client_for
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.screens.choice import ChoiceScreen
+from dtui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -77,7 +78,7 @@ class ExportFailed(Message):
     message: str
 
 
-class ExportScreen(ModalScreen[str | None]):
+class ExportScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     """Ask for a path and stream the container's export there.
 
     Args:

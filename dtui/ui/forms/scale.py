@@ -23,9 +23,9 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.spec import ContainerSpec
-from dtui.ui.hosts import client_for
+from dtui.core.hosts import client_for
 from dtui.ui.safe_text import safe_line
-from dtui.ui.scale import (
+from dtui.core.scale import (
     DEFAULT_PATTERN,
     CopyResult,
     ScaleError,
@@ -38,6 +38,7 @@ from dtui.ui.scale import (
     template_index,
 )
 from dtui.ui.screens.choice import ChoiceScreen
+from dtui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -72,7 +73,7 @@ class ScaleFinished(Message):
     results: list[CopyResult]
 
 
-class ScaleScreen(ModalScreen[list[CopyResult] | None]):
+class ScaleScreen(ReportsWorkerErrors, ModalScreen[list[CopyResult] | None]):
     """Ask for N, pattern and first ports; preview; apply.
 
     Args:
