@@ -58,3 +58,9 @@ def test_headless_core_imports_no_ui_library_and_no_ui_module() -> None:
 def test_entry_points_load_without_the_ui(module: str) -> None:
     _, loaded = _load(module)
     assert _under(loaded, "dtui.ui") == []
+
+
+def test_containers_do_not_import_the_client() -> None:
+    """``Containers`` takes a narrow request protocol: no client <-> containers circle."""
+    _, loaded = _load("dtui.engine.containers")
+    assert "dtui.engine.client" not in loaded

@@ -119,7 +119,7 @@ class OverviewSampler:
     def __init__(
         self,
         client: EngineClient,
-        on_figures: Callable[[list[OverviewFigures]], None],
+        on_figures: Callable[[list[OverviewFigures]], object],
         *,
         interval: float = DEFAULT_INTERVAL,
         concurrency: int = DEFAULT_CONCURRENCY,

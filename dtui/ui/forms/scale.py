@@ -270,9 +270,11 @@ class ScaleScreen(ReportsWorkerErrors, ModalScreen[list[CopyResult] | None]):
     async def run_plan(self, plan: ScalePlan) -> None:
         """Carry the plan out copy by copy, posting each result."""
         assert self._template_spec is not None
-        results = await execute_plan(
-            self.client, plan, self._template_spec, lambda result: self.post_message(CopyFinished(result))
-        )
+
+        def finished(result: CopyResult) -> None:
+            self.post_message(CopyFinished(result))
+
+        results = await execute_plan(self.client, plan, self._template_spec, finished)
         self.post_message(ScaleFinished(results))
 
     def on_copy_finished(self, message: CopyFinished) -> None:

@@ -110,7 +110,7 @@ class HostSwitcher(ReportsWorkerErrors, ModalScreen[HostChoice | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Check", id="hosts.toggle"),
+        Binding("space", "toggle_checked", "Check", id="hosts.toggle"),
         Binding("ctrl+s", "show_checked", "Show checked", priority=True, id="hosts.show_checked"),
         Binding("escape", "cancel", "Cancel", id="hosts.cancel"),
     ]
@@ -158,7 +158,7 @@ class HostSwitcher(ReportsWorkerErrors, ModalScreen[HostChoice | None]):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(HostChoice((self.entries[int(event.option.id or 0)].target,)))
 
-    def action_toggle(self) -> None:
+    def action_toggle_checked(self) -> None:
         """Check or uncheck the highlighted host."""
         entry = self._highlighted()
         if entry is None:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.widget import Widget
 
-from dtui.engine.errors import EngineError
 from dtui.core.hosts import client_for
 
 if TYPE_CHECKING:
