@@ -17,7 +17,7 @@ from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.engine.models import EngineVersion
 from dtui.engine.ssh import split_ssh_options
 from dtui.engine.tls import TlsFlags
-from dtui.ui.hosts import context_target, hosts_file, resolve_target
+from dtui.core.hosts import context_target, hosts_file, resolve_target
 
 
 def build_parser() -> argparse.ArgumentParser:

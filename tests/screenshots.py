@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 from dtui.engine.client import EngineClient
 from dtui.engine.endpoint import parse_host
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.create import CreateScreen
+from dtui.ui.forms.create import CreateScreen
 from dtui.ui.screens.logs import LogScreen
 from dtui.ui.widgets.log_view import LogView
 from tests.support import engine as support

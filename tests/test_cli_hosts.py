@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dtui.cli import build_parser, resolve_endpoints
-from dtui.ui.hosts import hosts_file, list_contexts, resolve_target
+from dtui.core.hosts import hosts_file, list_contexts, resolve_target
 from tests.engine.test_contexts import write_context
 
 

@@ -96,7 +96,7 @@ def test_the_graph_sees_every_module_and_lazy_imports() -> None:
     graph = import_graph()
     assert len(graph) > 60
     assert "dtui.live.feed" in graph["dtui.live.state"]
-    assert "dtui.ui.screens.create" in graph["dtui.ui.views.containers.lifecycle"], "a lazy import counts"
+    assert "dtui.ui.forms.create" in graph["dtui.ui.views.containers.lifecycle"], "a lazy import counts"
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

@@ -25,7 +25,7 @@ class Backoff:
 
     def next_delay(self) -> float:
         """Count one more failure and return how long to wait before the next try."""
-        delay = min(self.cap, self.first * (2 ** min(self.failures, 16)))
+        delay: float = min(self.cap, self.first * 2.0 ** min(self.failures, 16))
         self.failures += 1
         return delay
 

@@ -9,27 +9,26 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from dtui.engine import rawhttp
 from dtui.engine.endpoint import Endpoint
 from dtui.engine.errors import EngineError, EngineUnreachable, error_for_status
+from dtui.engine.containers import Containers
 from dtui.engine.models import EngineInfo, EngineVersion, Event, ImageSummary, Ping
+from dtui.engine.params import Filters, ParamValue, encode_params, filters_param
 from dtui.engine.streams import iter_json_lines
+
 
 CLIENT_MAX_API = (1, 47)
 MIN_API = (1, 40)
 CONNECT_TIMEOUT = 5.0
 REQUEST_TIMEOUT = 30.0
 _MISSING: Any = object()
-
-ParamValue = str | int | float | bool | Mapping[str, Any] | None
-Filters = Mapping[str, Sequence[str]]
 
 
 class UnsupportedVersion(EngineError):
@@ -51,36 +50,6 @@ def parse_version(text: str) -> tuple[int, int]:
 def format_version(version: tuple[int, int]) -> str:
     """Format ``(1, 41)`` as ``"1.41"``."""
     return f"{version[0]}.{version[1]}"
-
-
-def quote_path(value: str) -> str:
-    """Percent-encode one path argument (a container id or name)."""
-    return quote(value, safe="")
-
-
-def encode_params(params: Mapping[str, ParamValue]) -> dict[str, str]:
-    """Encode query parameters the way the engine expects.
-
-    Booleans become ``1``/``0``, mappings (filters) become JSON, ``None`` is dropped.
-    """
-    encoded: dict[str, str] = {}
-    for key, value in params.items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            encoded[key] = "1" if value else "0"
-        elif isinstance(value, Mapping):
-            encoded[key] = json.dumps(value, separators=(",", ":"))
-        else:
-            encoded[key] = str(value)
-    return encoded
-
-
-def filters_param(filters: Filters | None) -> dict[str, list[str]] | None:
-    """Engine filters as the ``filters`` query value (JSON of value lists); None if empty."""
-    if not filters:
-        return None
-    return {key: [values] if isinstance(values, str) else list(values) for key, values in filters.items()}
 
 
 def error_message(response: httpx.Response) -> str:
@@ -121,8 +90,6 @@ class EngineClient:
         timeout: float = REQUEST_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        from dtui.engine.containers import Containers
-
         self.endpoint = endpoint
         self._pinned_version = api_version
         self.api_version: str | None = None

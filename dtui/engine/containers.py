@@ -6,10 +6,14 @@ an :class:`~dtui.engine.errors.EngineError` with the daemon's message.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import aclosing, asynccontextmanager
+import builtins
+
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, aclosing, asynccontextmanager
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, Protocol
+
+import httpx
 
 from dtui.engine.models import (
     Change,
@@ -23,10 +27,33 @@ from dtui.engine.spec import ContainerSpec
 from dtui.engine.stats import StatsSample
 from dtui.engine.streams import LogLine, iter_json_lines, iter_log_batches
 
-from dtui.engine.client import Filters, filters_param, quote_path
+from dtui.engine.params import Filters, ParamValue, filters_param, quote_path
 
-if TYPE_CHECKING:
-    from dtui.engine.client import EngineClient
+
+class EngineRequests(Protocol):
+    """The part of `EngineClient` the resource families use: its one request path.
+
+    Taking this instead of the client class keeps ``client`` -> ``containers`` one-way.
+    """
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any: ...
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response: ...
+
+    def _stream(
+        self, method: str, path: str, *, params: Mapping[str, ParamValue] | None = None,
+        content: bytes | AsyncIterator[bytes] | None = None, headers: Mapping[str, str] | None = None,
+    ) -> AbstractAsyncContextManager[httpx.Response]: ...
+
+    def _stream_body(
+        self, method: str, path: str, *, params: Mapping[str, ParamValue] | None = None
+    ) -> AbstractAsyncContextManager[AsyncIterator[bytes]]: ...
+
+    def _iter_bytes(self, response: httpx.Response) -> AsyncIterator[bytes]: ...
+
+    def open_events(self, filters: Filters | None = None) -> AbstractAsyncContextManager[AsyncIterator[Event]]: ...
+
+    def events(self, filters: Filters | None = None) -> AsyncIterator[Event]: ...
 
 STOP_GRACE = 10
 
@@ -42,7 +69,7 @@ def _when(value: datetime | float | str | None) -> str | None:
 class Containers:
     """The ``/containers`` family of calls for one client."""
 
-    def __init__(self, client: EngineClient) -> None:
+    def __init__(self, client: EngineRequests) -> None:
         self._client = client
 
     def _path(self, container: str, action: str = "") -> str:
@@ -84,7 +111,7 @@ class Containers:
         data = await self._client._json("GET", self._path(container, "top"), params={"ps_args": ps_args})
         return ProcessTable.from_api(data or {})
 
-    async def changes(self, container: str) -> list[Change]:
+    async def changes(self, container: str) -> builtins.list[Change]:
         """``GET /containers/{id}/changes``: the engine sends null for no changes."""
         data = await self._client._json("GET", self._path(container, "changes"))
         return sorted((Change.from_api(item) for item in data or []), key=lambda c: c.path)
@@ -199,7 +226,7 @@ class Containers:
         since: datetime | float | str | None = None,
         until: datetime | float | str | None = None,
         timestamps: bool = False,
-    ) -> AsyncIterator[list[LogLine]]:
+    ) -> AsyncGenerator[builtins.list[LogLine], None]:
         """Stream decoded log lines in batches: the lines each read from the engine completes.
 
         The cheap way to read a flood: one await per batch rather than per line. Arguments

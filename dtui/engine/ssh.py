@@ -174,7 +174,7 @@ class _SshStream(httpcore.AsyncNetworkStream):
         assert self._process.stdout is not None
         try:
             data = await asyncio.wait_for(self._process.stdout.read(max_bytes), timeout)
-        except asyncio.TimeoutError as error:
+        except TimeoutError as error:
             raise httpcore.ReadTimeout("timed out reading from ssh") from error
         if not data:
             failure = await self._failure()
@@ -189,7 +189,7 @@ class _SshStream(httpcore.AsyncNetworkStream):
         try:
             self._process.stdin.write(buffer)
             await asyncio.wait_for(self._process.stdin.drain(), timeout)
-        except asyncio.TimeoutError as error:
+        except TimeoutError as error:
             raise httpcore.WriteTimeout("timed out writing to ssh") from error
         except (BrokenPipeError, ConnectionResetError) as error:
             raise httpcore.WriteError(await self._failure() or f"ssh closed its input: {error}") from error
@@ -200,7 +200,7 @@ class _SshStream(httpcore.AsyncNetworkStream):
                 self._process.terminate()
             try:
                 await asyncio.wait_for(self._process.wait(), EXIT_WAIT_SECONDS)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 with contextlib.suppress(ProcessLookupError):
                     self._process.kill()
                 await self._process.wait()

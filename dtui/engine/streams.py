@@ -19,7 +19,7 @@ import codecs
 import json
 import re
 import struct
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
@@ -535,7 +535,7 @@ class LogDecoder:
 
 async def iter_log_batches(
     chunks: AsyncIterator[bytes], tty: bool, timestamps: bool = False
-) -> AsyncIterator[list[LogLine]]:
+) -> AsyncGenerator[list[LogLine], None]:
     """Decode a logs body into batches of lines, one batch per chunk that completes any.
 
     Batches let a UI append many lines per refresh instead of one await per line.

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import Monochrome, NoColor
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from dtui.config import Config, check_keymap
@@ -19,14 +20,13 @@ from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.engine.models import EngineVersion
 from dtui.engine.tls import TlsFlags
 from dtui.live.state import LiveState
-from dtui.ui.hosts import (
-    UP,
-    HostConnection,
-    load_recent,
-    remember_recent,
-    resolve_target,
-)
-from dtui.ui.safe_text import safe_plain
+from dtui.core.hosts import UP, HostConnection, load_recent, remember_recent, resolve_target
+from dtui.ui.safe_text import safe_line, safe_plain
+from dtui.ui.screens.choice import InternalErrorScreen
+from dtui.ui.worker_errors import ErrorReported, ReportsWorkerErrors
+
+MAX_CRASH_KINDS = 100
+"""Kinds of crash remembered as already shown in a modal (memory stays bounded)."""
 
 Connector = Callable[[Endpoint], EngineClient]
 """Builds the client of a newly chosen host (tests pass one returning fake clients)."""
@@ -57,7 +57,7 @@ def default_connector(endpoint: Endpoint) -> EngineClient:
     return EngineClient.from_env(endpoint)
 
 
-class DtuiApp(App[int]):
+class DtuiApp(ReportsWorkerErrors, App[int]):
     """dtui's application.
 
     Args:
@@ -139,6 +139,7 @@ class DtuiApp(App[int]):
         self.stop_timeout = stop_timeout
         self.live = LiveState(self.client_for)
         self._first_screen: ScreenFactory = first_screen or load_named(FIRST_SCREEN)
+        self._crashes_shown: set[tuple[str, str]] = set()
 
     def on_mount(self) -> None:
         problems = list(self.config.problems)
@@ -268,16 +269,41 @@ class DtuiApp(App[int]):
         for client in clients.values():
             await client.aclose()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette: Textual's commands plus every action of the current screen."""
         yield from super().get_system_commands(screen)
         palette_commands = getattr(screen, "palette_commands", None)
         if palette_commands is not None:
             yield from palette_commands()
 
+    def on_error_reported(self, message: ErrorReported) -> None:
+        """The one handler of errors reported by screens and widgets (`dtui.ui.worker_errors`)."""
+        if isinstance(message.error, EngineError):
+            self.show_error(message.error, message.context)
+        else:
+            self.show_internal_error(message.error, message.context)
+
+    def show_internal_error(self, error: BaseException, context: str) -> None:
+        """A modal naming the crash; dtui keeps running.
+
+        Each kind of crash (what was being done, exception type) gets the modal once; a
+        repeat, or a crash while the modal is open, is a toast (a tab that crashes each
+        time it is shown again must not trap the user in modals).
+        """
+        text = f"{context}: {type(error).__name__}: {error}"
+        kind = (context, type(error).__name__)
+        if isinstance(self.screen, InternalErrorScreen) or kind in self._crashes_shown:
+            self.notify(safe_plain(text, max_length=300), title="Internal error", severity="error", markup=False)
+            return
+        if len(self._crashes_shown) < MAX_CRASH_KINDS:
+            self._crashes_shown.add(kind)
+        body = safe_line(text, max_length=600)
+        body.append("\n\ndtui keeps running; the action may not have completed.", style="dim")
+        self.push_screen(InternalErrorScreen("Internal error", body, [("OK", None, "primary")]))
+
     def show_error(self, error: EngineError, context: str) -> None:
         """The one place engine errors reach the user: a notification with the daemon's text."""
-        severity = "information" if error.status == 304 else "error"
+        severity: SeverityLevel = "information" if error.status == 304 else "error"
         # A plain string: Textual's toast strips control codes with str methods (a Text crashes it).
         message = safe_plain(f"{context}: {error.message}", max_length=500)
         self.notify(message, title=error.title, severity=severity, markup=False)

@@ -1,8 +1,4 @@
-"""Past-tense messages posted by workers to the widgets that show their results.
-
-Listings and events reach views as live changes (:mod:`dtui.live.changes`, posted as
-:class:`dtui.ui.views.live.LiveChanged`), not as messages of their own.
-"""
+"""Past-tense messages posted by workers to the widgets that show their results."""
 
 from __future__ import annotations
 
@@ -11,7 +7,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from dtui.engine.errors import EngineError
-from dtui.ui.stats_overview import OverviewSampled
+from dtui.core.overview import OverviewFigures
 
 __all__ = [
     "ActionFinished",
@@ -30,12 +26,12 @@ class EngineFailed(Message):
 
 @dataclass
 class ActionFinished(Message):
-    """A lifecycle action on one object ended.
+    """A lifecycle action on one container ended.
 
     Attributes:
-        key: The table row key of the object.
+        key: The table row key of the container.
         verb: What was done ("stop", "kill", ...), as shown to the user.
-        name: The object's name when the action started.
+        name: The container's name when the action started.
         error: The engine's error, or None on success.
     """
 
@@ -43,3 +39,16 @@ class ActionFinished(Message):
     verb: str
     name: str
     error: EngineError | None = None
+
+
+@dataclass
+class OverviewSampled(Message):
+    """A sampling round finished: figures for every container that answered.
+
+    Attributes:
+        figures: One entry per container that answered.
+        host: The engine they were sampled on ("" : the current host).
+    """
+
+    figures: list[OverviewFigures]
+    host: str = ""

@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from dtui.engine.client import EngineClient, UnsupportedVersion, encode_params, quote_path
+from dtui.engine.client import EngineClient, UnsupportedVersion
+from dtui.engine.params import encode_params, quote_path
 from dtui.engine.endpoint import parse_host
 from dtui.engine.errors import (
     BadRequest,

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from dtui.engine.client import EngineClient, Filters
+from dtui.engine.client import EngineClient
+from dtui.engine.params import Filters
 from dtui.engine.models import Event
 
 EVENT_TIMEOUT = 10.0

@@ -12,13 +12,14 @@ from textual.widgets import Input, Static, TextArea
 
 from dtui.engine.client import EngineClient
 from dtui.engine.models import ContainerSummary
-from dtui.ui.scale import GROUP_LABEL
+from dtui.core.scale import GROUP_LABEL
 from dtui.ui.screens.choice import ChoiceScreen
-from dtui.ui.screens.create import CreateScreen
-from dtui.ui.screens.export import ExportScreen
-from dtui.ui.screens.scale import ScaleScreen
+from dtui.ui.forms.create import CreateScreen
+from dtui.ui.forms.export import ExportScreen
+from dtui.ui.forms.scale import ScaleScreen
 from tests.support.engine import SESSION_ID, TEST_IMAGE, TEST_LABEL, sync_client
-from tests.ui.screen_host import ScreenHost, type_text, wait_for
+from tests.ui.screen_host import ScreenHost, type_text
+from tests.support.wait import wait_until
 
 # Tab order of the create form, from the image field.
 FIELDS = ["image", "image-picker", "name", "command", "env", "labels", "working-dir", "ports", "volumes"]
@@ -83,7 +84,7 @@ async def test_create_with_every_field(engine: EngineClient, tmp_path: Path) -> 
             )
             await pilot.press("enter", "down", "down", "enter")  # restart: unless-stopped
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: bool(app.results))
+            await wait_until(pilot, lambda: bool(app.results))
         detail = await engine.containers.inspect(app.results[0])
         raw = detail.raw
         assert detail.name == name
@@ -124,14 +125,14 @@ async def test_create_errors_keep_the_form(
         # Missing image: the engine's 404.
         screen.query_one("#name", Input).value = ""
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "No such image" in error_text(screen))
+        await wait_until(pilot, lambda: "No such image" in error_text(screen))
         assert screen.query_one("#image", Input).value == "dtui-test/nope:latest"
         assert screen.query_one("#labels", TextArea).text == f"{TEST_LABEL}={SESSION_ID}"
         # Duplicate name: the engine's 409.
         screen.query_one("#image", Input).value = TEST_IMAGE
         screen.query_one("#name", Input).value = taken
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "already in use" in error_text(screen))
+        await wait_until(pilot, lambda: "already in use" in error_text(screen))
         assert screen.query_one("#name", Input).value == taken
         # Busy host port: created, start fails with 500; choose "Remove it".
         second = f"c{SESSION_ID}busy"
@@ -139,12 +140,12 @@ async def test_create_errors_keep_the_form(
         screen.query_one("#command", Input).value = "sleep 300"
         screen.query_one("#ports", Input).value = f"127.0.0.1:{port}:80"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         assert "start failed" in error_text(screen)
         assert ("already" in error_text(screen)) or ("in use" in error_text(screen))
         assert len(await engine.containers.list(all=True, filters={"name": [f"^/{second}$"]})) == 1
         await pilot.press("enter")  # "Remove it" is focused first
-        await wait_for(pilot, lambda: "was removed" in error_text(screen))
+        await wait_until(pilot, lambda: "was removed" in error_text(screen))
         assert await engine.containers.list(all=True, filters={"name": [f"^/{second}$"]}) == []
         assert screen.query_one("#ports", Input).value == f"127.0.0.1:{port}:80"
         assert app.results == []
@@ -176,10 +177,10 @@ async def test_duplicate_copies_the_fields(
     screen = CreateScreen.duplicate(await summary_of(engine, source_id))
     app = ScreenHost(engine, screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: screen.query_one("#image", Input).value == TEST_IMAGE)
+        await wait_until(pilot, lambda: screen.query_one("#image", Input).value == TEST_IMAGE)
         assert screen.query_one("#name", Input).value == f"c{SESSION_ID}src-copy"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: bool(app.results))
+        await wait_until(pilot, lambda: bool(app.results))
     copy_id = app.results[0]
     try:
         source = (await engine.containers.inspect(source_id)).raw
@@ -207,10 +208,10 @@ async def test_scale_up_to_3_then_down_to_1(engine: EngineClient, make_container
     screen = ScaleScreen(summary)
     app = ScreenHost(engine, screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: screen.query_one("#scale-count", Input).value == "1")
+        await wait_until(pilot, lambda: screen.query_one("#scale-count", Input).value == "1")
         assert screen.query_one("#scale-port-0", Input).value == str(first)
         await pilot.press("backspace", "3", "ctrl+s")
-        await wait_for(pilot, lambda: "Create: none" in str(screen.query_one("#scale-plan", Static).render()))
+        await wait_until(pilot, lambda: "Create: none" in str(screen.query_one("#scale-plan", Static).render()))
         await pilot.press("escape")
     results = app.results[0]
     assert [(r.name, r.action, r.ok) for r in results] == [(f"{base}02", "create", True), (f"{base}03", "create", True)]
@@ -223,11 +224,11 @@ async def test_scale_up_to_3_then_down_to_1(engine: EngineClient, make_container
     screen = ScaleScreen(summary)
     app = ScreenHost(engine, screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: screen.query_one("#scale-count", Input).value == "3")
+        await wait_until(pilot, lambda: screen.query_one("#scale-count", Input).value == "3")
         await pilot.press("backspace", "1", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("enter")  # Remove
-        await wait_for(pilot, lambda: "Remove: none" in str(screen.query_one("#scale-plan", Static).render())
+        await wait_until(pilot, lambda: "Remove: none" in str(screen.query_one("#scale-plan", Static).render())
                        and not screen._applying)
         await pilot.press("escape")
     assert [(r.name, r.action, r.ok) for r in app.results[0]] == [
@@ -248,7 +249,7 @@ async def test_export_of_a_running_container(
         await pilot.press("ctrl+u")
         await type_text(pilot, str(target))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: bool(app.results))
+        await wait_until(pilot, lambda: bool(app.results))
     assert app.results == [str(target)]
     with tarfile.open(target) as tar:
         assert "bin/busybox" in tar.getnames()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
@@ -35,17 +33,3 @@ class ScreenHost(App[None]):
 async def type_text(pilot: Pilot[Any], text: str) -> None:
     """Type text key by key (newline = enter)."""
     await pilot.press(*(_KEY_NAMES.get(char, char) for char in text))
-
-
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    """Let the app run until ``condition()`` holds.
-
-    Raises:
-        AssertionError: When it does not hold within ``timeout`` seconds.
-    """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await pilot.pause(0.05)

@@ -68,14 +68,20 @@ class FakeDocker:
         if item["State"] != "running":
             return httpx.Response(200, json={"read": "0001-01-01T00:00:00Z", "cpu_stats": {}, "memory_stats": {}})
         round_number = self.stats_calls.count(container_id)
-        return httpx.Response(200, json={
+        record = {
             "read": "2026-11-28T01:10:00.1Z",
             "cpu_stats": {"cpu_usage": {"total_usage": round_number * 250_000_000},
                           "system_cpu_usage": round_number * 1_000_000_000, "online_cpus": 2},
             "precpu_stats": {"cpu_usage": {"total_usage": 0}},
             "memory_stats": {"usage": 20 * 1024 * 1024 + 4096, "stats": {"inactive_file": 4096}, "limit": 8 << 30},
             "id": container_id,
-        })
+        }
+        if request.url.params.get("stream") in {"1", "true"}:
+            # A stats stream: this record, then open until closed (a real body, not a consumed one).
+            queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+            queue.put_nowait(json.dumps(record).encode() + b"\n")
+            return httpx.Response(200, stream=_QueueStream(queue))
+        return httpx.Response(200, json=record)
 
     def _events(self, request: httpx.Request) -> httpx.Response:
         queue: asyncio.Queue[bytes | None] = asyncio.Queue()

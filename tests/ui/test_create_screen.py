@@ -8,11 +8,12 @@ import pytest
 
 from dtui.engine.models import ContainerDetail
 from dtui.engine.spec import ContainerSpec, PortSpec
-from dtui.ui.create_form import FieldError, FormValues, build_spec, parse_volumes, values_from_spec
+from dtui.core.create_form import FieldError, FormValues, build_spec, parse_volumes, values_from_spec
 from dtui.ui.screens.choice import ChoiceScreen
-from dtui.ui.screens.create import CreateScreen
+from dtui.ui.forms.create import CreateScreen
 from tests.fakes import FakeEngine
-from tests.ui.screen_host import ScreenHost, wait_for
+from tests.ui.screen_host import ScreenHost
+from tests.support.wait import wait_until
 
 IMAGES = [{"Id": "sha256:1", "RepoTags": ["busybox:latest", "nginx:1.25"], "Created": 1, "Size": 5}]
 FULL = ContainerSpec(
@@ -90,7 +91,7 @@ def test_create_form_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-
     app = ScreenHost(fake.client(), screen)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await wait_for(pilot, lambda: "/images/json" in fake.paths())
+        await wait_until(pilot, lambda: "/images/json" in fake.paths())
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -108,11 +109,11 @@ async def test_start_failure_offers_remove_or_keep() -> None:
     app = ScreenHost(fake.client(), screen)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         body = json.loads(fake.requests[-2].content)
         assert body["HostConfig"]["PortBindings"] == {"80/tcp": [{"HostIp": "", "HostPort": "9001"}]}
         await pilot.press("right", "enter")  # "Keep it"
-        await wait_for(pilot, lambda: bool(app.results))
+        await wait_until(pilot, lambda: bool(app.results))
     assert app.results == ["c" * 64]
     assert ("DELETE" not in {r.method for r in fake.requests})
 
@@ -123,13 +124,14 @@ async def test_cancel_returns_none() -> None:
     app = ScreenHost(fake.client(), CreateScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("escape")
-        await wait_for(pilot, lambda: bool(app.results))
+        await wait_until(pilot, lambda: bool(app.results))
     assert app.results == [None]
 
 
 def test_prefilled_text_loses_control_characters() -> None:
-    from dtui.ui.create_form import displayable
+    from dtui.core.create_form import displayable
+    from dtui.ui.safe_text import strip_controls
 
-    values, stripped = displayable(FormValues(image="x", env="A=\x1b]52;c;aGk=\x07ok\nB=2", name="web"))
+    values, stripped = displayable(FormValues(image="x", env="A=\x1b]52;c;aGk=\x07ok\nB=2", name="web"), strip_controls)
     assert stripped and values.env == "A=ok\nB=2" and values.image == "x"
-    assert displayable(FormValues(image="x")) == (FormValues(image="x"), False)
+    assert displayable(FormValues(image="x"), strip_controls) == (FormValues(image="x"), False)

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from dtui.ui.stats_overview import (
+from dtui.core.overview import (
     OverviewFigures,
     OverviewSampler,
     figures_from_records,

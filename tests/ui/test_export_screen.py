@@ -6,12 +6,14 @@ import itertools
 from pathlib import Path
 
 from textual.widgets import Static
+from textual.widgets._toast import Toast
 
 from dtui.engine.models import ContainerSummary
 from dtui.ui.screens.choice import ChoiceScreen
-from dtui.ui.screens.export import ExportScreen, default_path, format_bytes
+from dtui.ui.forms.export import ExportScreen, default_path, format_bytes
 from tests.fakes import FakeEngine, container_json
-from tests.ui.screen_host import ScreenHost, type_text, wait_for
+from tests.ui.screen_host import ScreenHost, type_text
+from tests.support.wait import wait_until
 
 CHUNK = b"x" * 32768
 
@@ -54,7 +56,7 @@ def test_progress_bar_snapshot(snap_compare, tmp_path: Path, monkeypatch) -> Non
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "96.0 KiB of ~256.0 KiB" in status(screen))
+        await wait_until(pilot, lambda: "96.0 KiB of ~256.0 KiB" in status(screen))
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
@@ -63,9 +65,15 @@ async def test_export_writes_the_file_and_reports_the_rate(tmp_path: Path) -> No
     fake, container = exporting_engine(hang=False)
     screen = ExportScreen(container)
     app = ScreenHost(fake.client(), screen)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await start_export(pilot, tmp_path / "w.tar")
-        await wait_for(pilot, lambda: bool(app.results))
+        await wait_until(pilot, lambda: bool(app.results))
+        # The success toast must paint (a Rich Text message raised in Textual 8.2.8 here).
+        await wait_until(pilot, lambda: bool(app.screen.query(Toast)))
+        toast = app.screen.query_one(Toast)
+        await pilot.pause()
+        assert "Exported 96.0 KiB to" in toast.render_line(0).text + toast.render_line(1).text
+        assert app.is_running
     assert app.results == [str(tmp_path / "w.tar")]
     assert (tmp_path / "w.tar").read_bytes() == CHUNK * 3
     assert list(tmp_path.iterdir()) == [tmp_path / "w.tar"]
@@ -77,10 +85,10 @@ async def test_escape_cancels_and_removes_the_partial_file(tmp_path: Path) -> No
     app = ScreenHost(fake.client(), screen)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_export(pilot, tmp_path / "w.tar")
-        await wait_for(pilot, lambda: "96.0 KiB" in status(screen))
+        await wait_until(pilot, lambda: "96.0 KiB" in status(screen))
         assert (tmp_path / "w.tar.part").stat().st_size == 3 * len(CHUNK)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: bool(app.results) and not list(tmp_path.iterdir()))
+        await wait_until(pilot, lambda: bool(app.results) and not list(tmp_path.iterdir()))
     assert app.results == [None]
 
 
@@ -92,15 +100,15 @@ async def test_overwrite_is_confirmed(tmp_path: Path) -> None:
     app = ScreenHost(fake.client(), screen)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_export(pilot, target)
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("right", "enter")  # "Keep it"
-        await wait_for(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
         assert target.read_bytes() == b"keep me"
         assert "/export" not in " ".join(fake.paths())
         await pilot.press("enter")  # export again from the path field
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("enter")  # "Overwrite"
-        await wait_for(pilot, lambda: bool(app.results))
+        await wait_until(pilot, lambda: bool(app.results))
     assert target.read_bytes() == CHUNK * 3
 
 
@@ -111,7 +119,7 @@ async def test_engine_error_is_shown_and_nothing_left(tmp_path: Path) -> None:
     app = ScreenHost(fake.client(), screen)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_export(pilot, tmp_path / "w.tar")
-        await wait_for(pilot, lambda: "Export failed" in status(screen))
+        await wait_until(pilot, lambda: "Export failed" in status(screen))
         assert "Export failed: No such container: web" in status(screen)
         assert "\x1b" not in status(screen)
     assert list(tmp_path.iterdir()) == []

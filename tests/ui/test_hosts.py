@@ -20,7 +20,7 @@ import dtui.ui
 from dtui.engine.contexts import DockerContext
 from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.ui.app import DtuiApp
-from dtui.ui.hosts import DOWN, UP, HostStatus, load_recent, remember_recent
+from dtui.core.hosts import DOWN, UP, HostStatus, load_recent, remember_recent
 from dtui.ui.screens.hosts import CONNECTED, HostChoice, HostEntry, HostSwitcher, address_problem
 from dtui.ui.screens.logs import LogScreen
 from dtui.live import feed as live_feed

@@ -14,6 +14,7 @@ from dtui.ui.screens.logs import default_save_path
 from dtui.ui.widgets.log_view import LogView, SearchPattern
 from tests.fakes import frame
 from tests.ui.test_logs import LogApp, feed, queue_engine, screen_rows, settle, stamped
+from tests.support.wait import wait_until
 
 BIG = 100_000
 
@@ -165,8 +166,7 @@ async def test_screen_search_prompt_counts_and_n_N() -> None:
     app = LogApp(engine.client())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await settle(pilot, app, 0)
-        while not streams:
-            await pilot.pause(0.01)
+        await wait_until(pilot, lambda: streams, what="the log stream opened")
         feed(streams[0], 0, 300)
         await settle(pilot, app, 300)
         await pilot.press("slash")
@@ -221,8 +221,7 @@ async def test_filter_mode_shows_only_matches_live() -> None:
     app = LogApp(engine.client())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await settle(pilot, app, 0)
-        while not streams:
-            await pilot.pause(0.01)
+        await wait_until(pilot, lambda: streams, what="the log stream opened")
         feed(streams[0], 0, 100)
         await settle(pilot, app, 100)
         await pilot.press("slash")
@@ -255,8 +254,7 @@ async def test_save_buffer_exact_and_never_overwrites(tmp_path: Path, monkeypatc
     app = LogApp(engine.client())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app, 0)
-        while not streams:
-            await pilot.pause(0.01)
+        await wait_until(pilot, lambda: streams, what="the log stream opened")
         feed(streams[0], 0, 5)
         streams[0].queue.put_nowait(frame(2, stamped(3, "\x1b[31mred\x1b[0m é")))
         await settle(pilot, app, 6)

@@ -14,6 +14,7 @@ from dtui.engine.models import ContainerSummary
 from dtui.ui.screens.logs import LogScreen
 from dtui.ui.widgets.log_view import LogView
 from tests.fakes import ChunkStream, FakeEngine, VanishingStream, container_json, frame
+from tests.support.wait import wait_until
 
 CONTAINER = ContainerSummary.from_api(container_json(name="web"))
 STAMP = "2026-11-28T01:00:{:02d}.{:09d}Z "
@@ -132,8 +133,7 @@ async def test_scroll_lock_counts_new_lines_and_G_returns_to_live() -> None:
     app = LogApp(engine.client())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await settle(pilot, app, 0)
-        while not streams:
-            await pilot.pause(0.01)
+        await wait_until(pilot, lambda: streams, what="the log stream opened")
         feed(streams[0], 0, 200)
         await settle(pilot, app, 200)
         marker = app.screen.query_one("#logs-marker")

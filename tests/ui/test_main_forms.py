@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dtui.ui.screens.create import CreateScreen
-from dtui.ui.screens.export import ExportScreen
+from dtui.ui.forms.create import CreateScreen
+from dtui.ui.forms.export import ExportScreen
 from dtui.ui.screens.main import MainScreen
-from dtui.ui.screens.scale import ScaleScreen
+from dtui.ui.forms.scale import ScaleScreen
 from tests.ui.table_support import FakeDocker
 
 

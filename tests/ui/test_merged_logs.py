@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -318,7 +321,14 @@ async def test_escape_closes_the_prompt_first_then_the_screen() -> None:
 
 
 def test_name_colours_are_stable_and_from_the_palette() -> None:
-    assert name_colour("web") == name_colour("web")
+    # Stable across runs: another interpreter with another hash seed picks the same colours.
+    names = ["web", "db", "svc-7"]
+    code = f"from dtui.ui.screens.merged_logs import name_colour; print([name_colour(n) for n in {names!r}])"
+    other = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+    )
+    assert other.stdout.strip() == str([name_colour(name) for name in names])
     assert {name_colour(f"svc-{n}") for n in range(50)} <= set(PALETTE)
     assert len({name_colour(f"svc-{n}") for n in range(50)}) > 3
 

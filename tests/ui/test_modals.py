@@ -8,7 +8,7 @@ import pytest
 from textual.app import App
 from textual.screen import Screen
 
-from dtui.ui.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
+from dtui.core.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
 from dtui.ui.screens.modals import (
     ConfirmScreen,
     FilterPrompt,

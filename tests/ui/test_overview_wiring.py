@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from dtui.config import Config, Defaults
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.main import MainScreen, overview_cells
-from dtui.ui.stats_overview import OverviewFigures
+from dtui.core.overview import OverviewFigures
 from dtui.ui.widgets.container_table import ContainerTable, split_row_key
 from dtui.ui.widgets.stats_panel import StatsView
 from tests.ui.table_support import FakeDocker

@@ -6,7 +6,7 @@ import pytest
 
 from dtui.engine.models import ContainerSummary
 from dtui.engine.spec import ContainerSpec, PortSpec
-from dtui.ui.scale import (
+from dtui.core.scale import (
     GROUP_LABEL,
     INDEX_LABEL,
     ScaleError,

@@ -57,3 +57,7 @@ class ChoiceScreen(ModalScreen[ChoiceT | None], Generic[ChoiceT]):
     def action_cancel(self) -> None:
         """Answer None."""
         self.dismiss(None)
+
+
+class InternalErrorScreen(ChoiceScreen[None]):
+    """Says a background task crashed on something that is not an engine error (OK closes)."""

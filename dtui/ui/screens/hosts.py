@@ -23,8 +23,9 @@ from textual.widgets.option_list import Option
 
 from dtui.engine.contexts import DockerContext
 from dtui.engine.endpoint import EndpointError, parse_host
-from dtui.ui.hosts import CONTEXT_PREFIX, DOWN, UP, context_target, host_label, list_contexts, target_context
+from dtui.core.hosts import CONTEXT_PREFIX, DOWN, UP, context_target, host_label, list_contexts, target_context
 from dtui.ui.safe_text import safe_line
+from dtui.ui.worker_errors import ReportsWorkerErrors
 
 CONNECTED = "connected"
 CONTEXT = "context"
@@ -99,7 +100,7 @@ def address_problem(text: str) -> str:
     return ""
 
 
-class HostSwitcher(ModalScreen[HostChoice | None]):
+class HostSwitcher(ReportsWorkerErrors, ModalScreen[HostChoice | None]):
     """Pick the host(s) the table shows.
 
     Args:
@@ -109,7 +110,7 @@ class HostSwitcher(ModalScreen[HostChoice | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Check", id="hosts.toggle"),
+        Binding("space", "toggle_checked", "Check", id="hosts.toggle"),
         Binding("ctrl+s", "show_checked", "Show checked", priority=True, id="hosts.show_checked"),
         Binding("escape", "cancel", "Cancel", id="hosts.cancel"),
     ]
@@ -157,7 +158,7 @@ class HostSwitcher(ModalScreen[HostChoice | None]):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(HostChoice((self.entries[int(event.option.id or 0)].target,)))
 
-    def action_toggle(self) -> None:
+    def action_toggle_checked(self) -> None:
         """Check or uncheck the highlighted host."""
         entry = self._highlighted()
         if entry is None:

@@ -41,7 +41,7 @@ from dtui.engine.errors import EngineError, EngineUnreachable, NotFound
 from dtui.engine.log_follow import ResumeFilter
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.streams import LogLine, parse_rfc3339
-from dtui.ui.hosts import client_for
+from dtui.core.hosts import client_for
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.widgets.log_view import DEFAULT_MAX_LINES, REGEX_PREFIX, LogView, SearchPattern
 

@@ -23,7 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dtui.engine.spec import valid_name
-from dtui.ui.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
+from dtui.core.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
 from dtui.ui.safe_text import safe_line
 
 SIGNALS = ("TERM", "KILL", "HUP", "INT", "QUIT", "USR1", "USR2")

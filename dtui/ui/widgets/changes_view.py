@@ -12,7 +12,8 @@ from textual.widgets import Input, Static
 from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.models import Change
 from dtui.ui.safe_text import safe_line
-from dtui.ui.widgets.detail_common import ContainerGone, engine_client, report_error
+from dtui.ui.widgets.detail_common import ContainerGone, engine_client
+from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
 
 KIND_STYLES = {"A": "green", "C": "yellow", "D": "red"}
 """Added, changed, deleted: the letter is always shown too (colour is not the only cue)."""
@@ -57,7 +58,7 @@ class ChangesList(VerticalScroll):
     """Scrolls the change list; focusable so the keyboard can scroll it."""
 
 
-class ChangesView(Vertical):
+class ChangesView(ReportsWorkerErrors, Vertical):
     """Filter box over the list of changes; reloaded each time the tab is shown."""
 
     DEFAULT_CSS = """

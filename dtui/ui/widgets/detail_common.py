@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.widget import Widget
 
-from dtui.engine.errors import EngineError
-from dtui.ui.hosts import client_for
+from dtui.core.hosts import client_for
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -36,8 +35,3 @@ def engine_client(widget: Widget) -> EngineClient:
     return client_for(widget.app, host)
 
 
-def report_error(widget: Widget, error: EngineError, context: str) -> None:
-    """Show an engine error through the app's one error path when it has one."""
-    show_error = getattr(widget.app, "show_error", None)
-    if show_error is not None:
-        show_error(error, context)

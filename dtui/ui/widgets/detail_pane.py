@@ -240,9 +240,9 @@ class DetailPane(Vertical):
         what = "container id"
         if self.active_tab == "inspect":
             inspect = self.query_one(InspectView)
-            if inspect.tree.has_focus:
+            if inspect.json_tree.has_focus:
                 value, what = inspect.copy_text(), "value"
-                if value is None and inspect.tree.cursor_node is not None:
+                if value is None and inspect.json_tree.cursor_node is not None:
                     self.app.notify("Reveal secret values with v before copying them", markup=False)
                     return
         if value is None:

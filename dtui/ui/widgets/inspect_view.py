@@ -26,7 +26,8 @@ from textual.widgets.tree import TreeNode
 from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.models import ContainerDetail
 from dtui.ui.safe_text import safe_line, strip_controls
-from dtui.ui.widgets.detail_common import ContainerGone, engine_client, report_error
+from dtui.ui.widgets.detail_common import ContainerGone, engine_client
+from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
 
 SECRET_MARKERS = ("PASSWORD", "SECRET", "TOKEN", "KEY")
 """An env variable whose name contains one of these (any case) is masked."""
@@ -142,7 +143,8 @@ def _ports_line(raw: Mapping[str, Any]) -> str:
 
 
 def _mounts_line(raw: Mapping[str, Any]) -> str:
-    mounts = raw.get("Mounts") if isinstance(raw.get("Mounts"), list) else []
+    found = raw.get("Mounts")
+    mounts: list[Any] = found if isinstance(found, list) else []
     parts = []
     for mount in mounts:
         if isinstance(mount, Mapping):
@@ -192,15 +194,15 @@ class JsonTree(Tree[JsonEntry]):
         """Replace the tree with this document (top-level keys collapsed)."""
         self.clear()
         self.root.data = JsonEntry("inspect", document)
-        self._add_children(self.root, document, ())
+        self._add_entries(self.root, document, ())
         self.root.expand()
 
-    def _add_children(self, node: TreeNode[JsonEntry], value: Any, path: tuple[str, ...]) -> None:
+    def _add_entries(self, node: TreeNode[JsonEntry], value: Any, path: tuple[str, ...]) -> None:
         for entry, child_path in _children(value, path):
             label = self.label_for(entry)
             if entry.is_container:
                 child = node.add(label, data=entry, expand=child_path == _ENV_PATH)
-                self._add_children(child, entry.value, child_path)
+                self._add_entries(child, entry.value, child_path)
             else:
                 node.add_leaf(label, data=entry)
 
@@ -235,7 +237,7 @@ class JsonTree(Tree[JsonEntry]):
         self.move_cursor(node)
 
 
-class InspectView(Vertical):
+class InspectView(ReportsWorkerErrors, Vertical):
     """Summary header, JSON tree and the ``/`` search box."""
 
     DEFAULT_CSS = """
@@ -281,7 +283,7 @@ class InspectView(Vertical):
         tree.guide_depth = 2
 
     @property
-    def tree(self) -> JsonTree:
+    def json_tree(self) -> JsonTree:
         """The JSON tree."""
         return self.query_one(JsonTree)
 
@@ -293,7 +295,7 @@ class InspectView(Vertical):
     @property
     def focus_target(self) -> JsonTree:
         """What the pane focuses when entering this tab."""
-        return self.tree
+        return self.json_tree
 
     def set_container(self, container_id: str) -> None:
         """Forget the shown document; load when next shown."""
@@ -301,7 +303,7 @@ class InspectView(Vertical):
         self._loaded_for = None
         self.close_search()
         self.query_one("#inspect-summary", Static).update(Text("loading…"))
-        self.tree.clear()
+        self.json_tree.clear()
         if self._shown:
             self.activate()
 
@@ -331,7 +333,7 @@ class InspectView(Vertical):
             return
         self.query_one("#inspect-summary", Static).update(summary_text(message.detail))
         self._matches = []
-        self.tree.show_document(message.detail.raw)
+        self.json_tree.show_document(message.detail.raw)
         if self.search_open:
             self._search(self.query_one("#inspect-search", Input).value)
 
@@ -358,7 +360,7 @@ class InspectView(Vertical):
 
     def toggle_reveal(self) -> bool:
         """Show or mask secret env values again; returns True when now revealed."""
-        tree = self.tree
+        tree = self.json_tree
         tree.revealed = not tree.revealed
         tree.relabel([node for node in tree.walk() if node.data is not None and node.data.secret])
         if self.search_open:
@@ -367,10 +369,10 @@ class InspectView(Vertical):
 
     def copy_text(self) -> str | None:
         """The value under the cursor, or None when none (or still masked)."""
-        node = self.tree.cursor_node
-        if node is None or node.data is None or node is self.tree.root:
+        node = self.json_tree.cursor_node
+        if node is None or node.data is None or node is self.json_tree.root:
             return None
-        if node.data.secret and not self.tree.revealed:
+        if node.data.secret and not self.json_tree.revealed:
             return None
         return node.data.copy_text()
 
@@ -391,7 +393,7 @@ class InspectView(Vertical):
         search.value = ""
         self._search("")
         if had_focus:
-            self.tree.focus()
+            self.json_tree.focus()
         return True
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -402,10 +404,10 @@ class InspectView(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "inspect-search":
             event.stop()
-            self.tree.focus()
+            self.json_tree.focus()
 
     def _search(self, query: str) -> None:
-        tree = self.tree
+        tree = self.json_tree
         previous = self._matches
         tree.highlight = re.compile(re.escape(query), re.IGNORECASE) if query else None
         self._matches = []
@@ -422,16 +424,16 @@ class InspectView(Vertical):
 
     def _show_match_count(self, current: int) -> None:
         total = len(self._matches)
-        text = f"{current}/{total}" if total else ("no match" if self.tree.highlight else "")
+        text = f"{current}/{total}" if total else ("no match" if self.json_tree.highlight else "")
         self.query_one("#inspect-matches", Static).update(Text(text))
 
     def next_match(self) -> bool:
         """Move the cursor to the next match after the cursor; False without matches."""
         if not self._matches:
             return False
-        cursor = self.tree.cursor_node
+        cursor = self.json_tree.cursor_node
         index = self._matches.index(cursor) + 1 if cursor in self._matches else 0
         index %= len(self._matches)
-        self.tree.reveal_node(self._matches[index])
+        self.json_tree.reveal_node(self._matches[index])
         self._show_match_count(index + 1)
         return True

@@ -23,7 +23,8 @@ from textual.widgets import Static
 
 from dtui.engine.errors import EngineError, EngineUnreachable, NotFound
 from dtui.engine.stats import RateField, StatsSample, rate
-from dtui.ui.widgets.detail_common import ContainerGone, engine_client, report_error
+from dtui.ui.widgets.detail_common import ContainerGone, engine_client
+from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
 
 BARS = "▁▂▃▄▅▆▇█"
 """Levels 1..8 of a one-row sparkline; a missing point is a space."""
@@ -224,7 +225,7 @@ class StatsPanel(Vertical):
             self.query_one(f"#value-{metric.key}", Static).update(Text("—"))
 
 
-class StatsView(Vertical):
+class StatsView(ReportsWorkerErrors, Vertical):
     """The Stats tab: streams the shown container's stats while visible."""
 
     DEFAULT_CSS = """

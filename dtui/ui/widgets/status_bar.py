@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from dtui.ui.hosts import DOWN, HostStatus
+from dtui.core.hosts import DOWN, HostStatus
 from dtui.ui.safe_text import safe_line
 
 _NOTICE_STYLE = "bold reverse red"

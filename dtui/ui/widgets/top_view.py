@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Static
 from dtui.engine.errors import Conflict, EngineError, EngineUnreachable, NotFound
 from dtui.engine.models import ProcessTable
 from dtui.ui.safe_text import safe_line
-from dtui.ui.widgets.detail_common import ContainerGone, engine_client, report_error
+from dtui.ui.widgets.detail_common import ContainerGone, engine_client
+from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
 
 DEFAULT_PS_ARGS = "-ef"
 REFRESH_SECONDS = 2.0
@@ -31,7 +32,7 @@ class ProcessGrid(DataTable[Text]):
         raise SkipAction()
 
 
-class TopView(Vertical):
+class TopView(ReportsWorkerErrors, Vertical):
     """Process list of the shown container.
 
     Args:

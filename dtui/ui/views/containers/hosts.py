@@ -12,7 +12,7 @@ from textual.message import Message
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerSummary
 from dtui.live.changes import HostDown, HostUp
-from dtui.ui.hosts import DOWN, UP, HostConnection, HostStatus
+from dtui.core.hosts import DOWN, UP, HostConnection, HostStatus
 from dtui.ui.messages import EngineFailed
 from dtui.ui.safe_text import safe_plain
 from dtui.ui.views.screen import ResourceScreen

@@ -142,13 +142,13 @@ class LifecycleMixin(OverviewMixin):
 
     def action_create(self) -> None:
         """Open the create form (the container is made on the current host)."""
-        from dtui.ui.screens.create import CreateScreen
+        from dtui.ui.forms.create import CreateScreen
 
         self.app.push_screen(CreateScreen(host=self.host), self._created_on(self.host))
 
     def action_duplicate(self) -> None:
         """Open the create form pre-filled from the selected container."""
-        from dtui.ui.screens.create import CreateScreen
+        from dtui.ui.forms.create import CreateScreen
 
         target = self.cursor_target()
         if target is not None:
@@ -157,7 +157,7 @@ class LifecycleMixin(OverviewMixin):
 
     def action_scale(self) -> None:
         """Scale the selected container into numbered copies."""
-        from dtui.ui.screens.scale import ScaleScreen
+        from dtui.ui.forms.scale import ScaleScreen
 
         target = self.cursor_target()
         if target is not None:
@@ -166,7 +166,7 @@ class LifecycleMixin(OverviewMixin):
 
     def action_export(self) -> None:
         """Export the selected container's filesystem to a tar file."""
-        from dtui.ui.screens.export import ExportScreen
+        from dtui.ui.forms.export import ExportScreen
 
         target = self.cursor_target()
         if target is not None:

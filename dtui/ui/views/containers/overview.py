@@ -5,12 +5,8 @@ from __future__ import annotations
 from textual import events
 from textual.worker import Worker
 
-from dtui.ui.stats_overview import (
-    DEFAULT_INTERVAL,
-    OverviewFigures,
-    OverviewSampled,
-    OverviewSampler,
-)
+from dtui.core.overview import DEFAULT_INTERVAL, OverviewFigures, OverviewSampler
+from dtui.ui.messages import OverviewSampled
 from dtui.ui.views.containers.hosts import HostsMixin
 from dtui.ui.views.containers.table import ContainerTable, StatsCells
 from dtui.ui.views.table import NO_VALUE, row_key, split_row_key

@@ -21,11 +21,11 @@ from dtui.engine.models import ContainerSummary
 from dtui.live.changes import Listed, ListingRefused
 from dtui.live.kind import Kind
 from dtui.live.kinds import containers_kind
-from dtui.ui.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
+from dtui.core.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
 from dtui.ui.messages import EngineFailed
 from dtui.ui.safe_text import safe_plain
 from dtui.ui.screens.modals import FilterPrompt
-from dtui.ui.stats_overview import OverviewSampler
+from dtui.core.overview import OverviewSampler
 from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.containers.actions import CONTAINER_ACTIONS
 from dtui.ui.views.containers.lifecycle import LifecycleMixin

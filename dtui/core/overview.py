@@ -9,7 +9,7 @@ baseline of every container that leaves the set: memory stays bounded by the row
 Wiring it into a widget (the table owner's side)::
 
     sampler = OverviewSampler(self.app.client_for(host), lambda figures: self.post_message(
-        OverviewSampled(figures, host)))
+        OverviewSampled(figures, host)))  # dtui.ui.messages.OverviewSampled
     sampler.set_containers(visible_running_ids)          # whenever rows scroll or change
     self.run_worker(sampler.run(), group="overview", exclusive=True, exit_on_error=False)
 
@@ -26,8 +26,6 @@ import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from textual.message import Message
 
 from dtui.engine.errors import EngineError
 from dtui.engine.stats import StatsSample
@@ -106,20 +104,6 @@ def figures_from_sample(container_id: str, sample: StatsSample, has_baseline: bo
     )
 
 
-class OverviewSampled(Message):
-    """A sampling round finished: figures for every container that answered.
-
-    Attributes:
-        figures: One entry per container that answered.
-        host: The engine they were sampled on ("" : the current host).
-    """
-
-    def __init__(self, figures: list[OverviewFigures], host: str = "") -> None:
-        super().__init__()
-        self.figures = figures
-        self.host = host
-
-
 class OverviewSampler:
     """Samples CPU% and memory of a set of containers, pairwise-differenced.
 
@@ -135,7 +119,7 @@ class OverviewSampler:
     def __init__(
         self,
         client: EngineClient,
-        on_figures: Callable[[list[OverviewFigures]], None],
+        on_figures: Callable[[list[OverviewFigures]], object],
         *,
         interval: float = DEFAULT_INTERVAL,
         concurrency: int = DEFAULT_CONCURRENCY,

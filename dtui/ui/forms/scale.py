@@ -23,9 +23,9 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.spec import ContainerSpec
-from dtui.ui.hosts import client_for
+from dtui.core.hosts import client_for
 from dtui.ui.safe_text import safe_line
-from dtui.ui.scale import (
+from dtui.core.scale import (
     DEFAULT_PATTERN,
     CopyResult,
     ScaleError,
@@ -38,6 +38,7 @@ from dtui.ui.scale import (
     template_index,
 )
 from dtui.ui.screens.choice import ChoiceScreen
+from dtui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -72,7 +73,7 @@ class ScaleFinished(Message):
     results: list[CopyResult]
 
 
-class ScaleScreen(ModalScreen[list[CopyResult] | None]):
+class ScaleScreen(ReportsWorkerErrors, ModalScreen[list[CopyResult] | None]):
     """Ask for N, pattern and first ports; preview; apply.
 
     Args:
@@ -269,9 +270,11 @@ class ScaleScreen(ModalScreen[list[CopyResult] | None]):
     async def run_plan(self, plan: ScalePlan) -> None:
         """Carry the plan out copy by copy, posting each result."""
         assert self._template_spec is not None
-        results = await execute_plan(
-            self.client, plan, self._template_spec, lambda result: self.post_message(CopyFinished(result))
-        )
+
+        def finished(result: CopyResult) -> None:
+            self.post_message(CopyFinished(result))
+
+        results = await execute_plan(self.client, plan, self._template_spec, finished)
         self.post_message(ScaleFinished(results))
 
     def on_copy_finished(self, message: CopyFinished) -> None:

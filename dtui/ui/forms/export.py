@@ -27,9 +27,10 @@ from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerSummary
-from dtui.ui.hosts import client_for
+from dtui.core.hosts import client_for
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.screens.choice import ChoiceScreen
+from dtui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -77,7 +78,7 @@ class ExportFailed(Message):
     message: str
 
 
-class ExportScreen(ModalScreen[str | None]):
+class ExportScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     """Ask for a path and stream the container's export there.
 
     Args:
@@ -231,8 +232,11 @@ class ExportScreen(ModalScreen[str | None]):
         self._written = message.written
         self._exporting = False
         self.query_one("#export-progress", ProgressBar).update(total=max(message.written, 1), progress=message.written)
+        # A plain string: Textual's toast cannot paint a Rich Text.
         self.app.notify(
-            safe_line(f"Exported {format_bytes(message.written)} to {message.path}"), title="Export", markup=False
+            safe_plain(f"Exported {format_bytes(message.written)} to {message.path}", max_length=300),
+            title="Export",
+            markup=False,
         )
         self.dismiss(message.path)
 

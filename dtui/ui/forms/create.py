@@ -25,10 +25,11 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.spec import RESTART_POLICIES, ContainerSpec
-from dtui.ui.hosts import client_for
-from dtui.ui.create_form import FieldError, FormValues, build_spec, check_name, displayable, values_from_spec
-from dtui.ui.safe_text import safe_line, safe_plain
+from dtui.core.hosts import client_for
+from dtui.core.create_form import FieldError, FormValues, build_spec, check_name, displayable, values_from_spec
+from dtui.ui.safe_text import safe_line, safe_plain, strip_controls
 from dtui.ui.screens.choice import ChoiceScreen
+from dtui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -83,7 +84,7 @@ class FailedContainerRemoved(Message):
     error: EngineError | None
 
 
-class CreateScreen(ModalScreen[str | None]):
+class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     """The create form.
 
     Args:
@@ -110,7 +111,9 @@ class CreateScreen(ModalScreen[str | None]):
         super().__init__()
         self.host = host  # the engine to create on (None: the current one)
         self._base = prefill
-        self._values, self._stripped = displayable(values_from_spec(prefill, name) if prefill else FormValues(name=name))
+        self._values, self._stripped = displayable(
+            values_from_spec(prefill, name) if prefill else FormValues(name=name), strip_controls
+        )
         self._source = source
         self._busy = False
         self._start_error = ""
@@ -358,7 +361,9 @@ class CreateScreen(ModalScreen[str | None]):
 
     def on_source_inspected(self, message: SourceInspected) -> None:
         self._base = ContainerSpec.from_detail(message.detail)
-        values, self._stripped = displayable(values_from_spec(self._base, duplicate_name(message.detail.name)))
+        values, self._stripped = displayable(
+            values_from_spec(self._base, duplicate_name(message.detail.name)), strip_controls
+        )
         self.fill(values)
         self._set_busy(False)
         self._clear_error()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from dtui.engine.spec import ContainerSpec, PortSpec, SpecError, valid_name
-from dtui.ui.safe_text import strip_controls
 
 NAME_HINT = "letters, digits, _ . - (first a letter or digit), at least 2 characters"
 _BIND_MODES = re.compile(r"^(ro|rw|z|Z|nocopy|r?shared|r?slave|r?private)(,(ro|rw|z|Z|nocopy|r?shared|r?slave|r?private))*$")
@@ -176,17 +177,21 @@ def values_from_spec(spec: ContainerSpec, name: str = "", start: bool = True) ->
     )
 
 
-def displayable(values: FormValues) -> tuple[FormValues, bool]:
+def displayable(values: FormValues, clean: Callable[[str], str]) -> tuple[FormValues, bool]:
     """The values with escape sequences and control characters removed (tab, newline kept).
 
     Pre-filled text comes from a container (env, labels, cmd are untrusted) and input
     widgets would send an ESC in it straight to the terminal.
 
+    Args:
+        values: The form values to clean.
+        clean: The sanitizer (the UI passes ``safe_text.strip_controls``).
+
     Returns:
         The cleaned values, and True when anything was removed.
     """
-    cleaned = {
-        item.name: strip_controls(value)
+    cleaned: dict[str, Any] = {
+        item.name: clean(value)
         for item in fields(values)
         if isinstance(value := getattr(values, item.name), str)
     }

@@ -1,0 +1,1 @@
+"""The form screens: create (and duplicate), scale and export a container."""
