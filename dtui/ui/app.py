@@ -55,7 +55,7 @@ class DtuiApp(App[int]):
         ssh_options: Extra ssh arguments for ``ssh://`` addresses typed in the switcher.
     """
 
-    CSS_PATH = ["dtui.tcss", "logs.tcss", "detail.tcss"]
+    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss"]
     TITLE = "dtui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
