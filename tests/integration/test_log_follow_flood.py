@@ -22,8 +22,10 @@ from tests.support import engine as support
 LINES = 10 * RESUME_TAIL
 FLOOD = [
     "sh", "-c",
-    'r=$(( $(cat /tmp/run 2>/dev/null || echo 0) + 1 )); echo $r > /tmp/run; '
-    f'awk -v r=$r \'BEGIN {{ for (i = 1; i <= {LINES}; i++) print "r" r " " i }}\'; exec sleep 600',
+    (
+        'r=$(( $(cat /tmp/run 2>/dev/null || echo 0) + 1 )); echo $r > /tmp/run; '
+        f'awk -v r=$r \'BEGIN {{ for (i = 1; i <= {LINES}; i++) print "r" r " " i }}\'; exec sleep 600'
+    ),
 ]
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.app import App
+from textual.widgets import Input
 
 from dtui.engine.errors import ServerError
 from dtui.engine.log_follow import ResumeFilter
@@ -69,6 +70,15 @@ class SourceApp(App[None]):
         self.push_screen(LogScreen(self.source, tail=50))
 
 
+def screen(app: App[None]) -> LogScreen:
+    assert isinstance(app.screen, LogScreen)
+    return app.screen
+
+
+def prompt(app: App[None]) -> Input:
+    return app.screen.query_one("#logs-prompt", Input)
+
+
 LINES = [task_line(1, "web.1", "starting"), task_line(2, "web.2", "starting"), task_line(3, "web.1", "ready")]
 
 
@@ -80,7 +90,7 @@ async def test_labels_are_drawn_in_their_colour_before_each_line() -> None:
             "web.1 starting", "web.2 starting", "web.1 ready",
         ]
         assert view.entries[0].text.startswith(f"\x1b[{name_colour('web.1')}mweb.1\x1b[0m ")
-        assert app.screen.state == "following"
+        assert screen(app).state == "following"
         assert app.source.requests[0] == LogRequest(tail=50)
 
 
@@ -91,7 +101,7 @@ async def test_search_filter_and_save_see_the_labels(tmp_path: Path) -> None:
         view = await settle(pilot, app, 3)
         await pilot.press("slash")
         await pilot.pause()
-        app.screen.query_one("#logs-prompt").value = "web.2"
+        prompt(app).value = "web.2"
         await pilot.press("enter")
         await pilot.pause(0.1)
         assert view.match_count == 1
@@ -100,7 +110,7 @@ async def test_search_filter_and_save_see_the_labels(tmp_path: Path) -> None:
         assert view.render_line(0).text.startswith("  web.2 starting")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        app.screen.query_one("#logs-prompt").value = str(target)
+        prompt(app).value = str(target)
         await pilot.press("enter")
         for _ in range(100):
             await pilot.pause(0.02)
@@ -118,7 +128,7 @@ async def test_the_full_save_reads_the_whole_log_from_the_source(tmp_path: Path)
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("ctrl+s")
-        app.screen.query_one("#logs-prompt").value = str(target)
+        prompt(app).value = str(target)
         await pilot.press("enter")
         for _ in range(100):
             await pilot.pause(0.02)
@@ -150,6 +160,6 @@ async def test_a_failed_source_shows_a_notice_and_the_state() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         view = await settle(pilot, app, 1)
         assert [entry.text for entry in view.entries] == ["stream failed: boom "]
-        assert app.screen.state == "failed"
+        assert screen(app).state == "failed"
         assert app.is_running
         assert isinstance(app.screen.query_one(LogView), LogView)
