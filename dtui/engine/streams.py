@@ -369,11 +369,15 @@ class LogLine:
         text: The line without its line end (and without the timestamp prefix).
         stream: ``"stdout"`` or ``"stderr"`` (always ``"stdout"`` for a TTY).
         timestamp: When the engine received it (``timestamps=1``), else None.
+        source: Which of several sources wrote it, for a stream that interleaves them (a
+            service's log: its task, e.g. ``web.2``); None for one container's log.
+            Untrusted, like the text.
     """
 
     text: str
     stream: StreamName
     timestamp: datetime | None = None
+    source: str | None = None
 
 
 class LogDecoder:

@@ -87,7 +87,7 @@ class DtuiApp(ReportsWorkerErrors, App[int]):
         live: What every host holds now, kept current from its events (views subscribe).
     """
 
-    CSS_PATH = ["dtui.tcss", "logs.tcss", "detail.tcss"]
+    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss"]
     TITLE = "dtui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),

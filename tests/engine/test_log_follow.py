@@ -17,9 +17,10 @@ from dtui.engine.log_follow import (
     LogsEnded,
     LogsOpened,
     LogsResumed,
+    ResumeFilter,
     TailEnded,
 )
-from dtui.engine.streams import LogLine
+from dtui.engine.streams import LogLine, parse_rfc3339
 from tests.fakes import ChunkStream, FakeEngine, frame
 
 STAMP = "2026-11-28T01:00:{:02d}.{:09d}Z "
@@ -156,3 +157,42 @@ async def test_an_unreachable_engine_is_retried_and_the_stream_resumes(monkeypat
     assert describe(items) == ["lost", "lost", "back", "opened", "one", "tail-ended", "two"]
     lost = [item for item in items if isinstance(item, EngineLost)]
     assert [item.failures for item in lost] == [1, 2]
+
+
+async def test_batches_come_as_the_reads_complete_them_repeats_dropped() -> None:
+    tail = [stamped(1, "one") + stamped(2, "two", 5)]  # one chunk: one batch
+    live = [stamped(2, "two", 5), stamped(3, "three")]
+    script = Script([tail, live], [state()])
+    follower = LogFollower(script.engine.client(), "web", tail=100, tail_apart=True)
+    items = await collect(follower.batches(), 4)
+    assert isinstance(items[0], LogsOpened) and isinstance(items[2], TailEnded)
+    assert [[line.text for line in batch] for batch in (items[1], items[3])] == [["one", "two"], ["three"]]
+
+
+async def test_the_streams_asked_for_are_passed_on_and_a_tty_gets_both() -> None:
+    script = Script([[stamped(1, "out")]], [state()])
+    follower = LogFollower(script.engine.client(), "web", tail=10, stderr=False)
+    await collect(follower.batches(), 2)
+    assert script.logs_params[0]["stdout"] == "1" and script.logs_params[0]["stderr"] == "0"
+    tty = {**state(), "Config": {"Tty": True}}
+    script = Script([[b"raw\n"]], [tty])
+    follower = LogFollower(script.engine.client(), "web", tail=10, stdout=False)
+    await collect(follower.batches(), 2)
+    assert script.logs_params[0]["stdout"] == "1" and script.logs_params[0]["stderr"] == "1"
+
+
+async def test_resuming_starts_after_the_last_line_seen_with_a_bounded_tail() -> None:
+    seen = ResumeFilter()
+    assert seen.keep(LogLine("two", "stdout", parse_rfc3339("2026-11-28T01:00:02.000000005Z")))
+    script = Script([[stamped(2, "two", 5), stamped(3, "three")]], [state()])
+    follower = LogFollower(script.engine.client(), "web", tail=10, resume=seen, resuming=True)
+    assert describe(await collect(follower.run(), 2)) == ["opened", "three"]
+    assert script.logs_params[0]["tail"] == "5000"
+    assert 1_795_827_601.999 < float(script.logs_params[0]["since"]) < 1_795_827_602
+
+
+async def test_resuming_with_nothing_seen_starts_with_the_tail() -> None:
+    script = Script([[stamped(1, "one")]], [state()])
+    follower = LogFollower(script.engine.client(), "web", tail=10, resuming=True)
+    assert describe(await collect(follower.run(), 2)) == ["opened", "one"]
+    assert script.logs_params[0]["tail"] == "10" and "since" not in script.logs_params[0]

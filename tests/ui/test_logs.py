@@ -11,6 +11,7 @@ from textual.app import App
 from dtui.engine.backoff import Backoff
 from dtui.engine.client import EngineClient
 from dtui.engine.models import ContainerSummary
+from dtui.engine.log_follow import RESUME_TAIL
 from dtui.ui.screens.logs import LogScreen
 from dtui.ui.widgets.log_view import LogView
 from tests.fakes import ChunkStream, FakeEngine, VanishingStream, container_json, frame
@@ -271,7 +272,7 @@ def sequence_engine(log_bodies: list[list[bytes]], states: list[dict[str, Any]])
 
 
 async def test_restart_while_following_resumes_without_duplicates(monkeypatch: Any) -> None:
-    monkeypatch.setattr("dtui.ui.screens.logs.RESTART_POLL", 0.01)
+    monkeypatch.setattr("dtui.engine.log_follow.RESTART_POLL", 0.01)
     first = [frame(1, stamped(1, "one")), frame(1, stamped(2, "two")), frame(1, stamped(3, "three", 5))]
     # The engine's since includes the line stamped exactly then: "three" comes again.
     second = [frame(1, stamped(3, "three", 5)), frame(1, stamped(3, "three-bis", 5)), frame(1, stamped(9, "four"))]
@@ -291,7 +292,8 @@ async def test_restart_while_following_resumes_without_duplicates(monkeypatch: A
         ]
         assert [entry.kind for entry in view.entries][3:5] == ["notice", "notice"]
         resumed = [r for r in engine.requests if r.url.path.endswith("/logs")][1].url.params
-        assert resumed["tail"] == "all"
+        # since + a bounded tail: tail=all would make the engine read the whole log file first
+        assert resumed["tail"] == str(RESUME_TAIL)
         assert 1_795_827_602 < float(resumed["since"]) <= 1_795_827_603.000001
         assert app.screen.state == "following"
 
@@ -329,7 +331,7 @@ async def test_follow_off_stops_and_on_resumes_after_the_last_line() -> None:
         # the fake replays a and b: both are dropped as already seen
         assert texts(view) == ["a", "b", "follow off: stream stopped (f to follow again)"]
         params = engine.requests[-1].url.params
-        assert params["follow"] == "1" and params["tail"] == "all" and "since" in params
+        assert params["follow"] == "1" and params["tail"] == str(RESUME_TAIL) and "since" in params
 
 
 async def test_engine_error_is_shown_not_raised() -> None:
@@ -345,7 +347,7 @@ async def test_engine_error_is_shown_not_raised() -> None:
 
 
 async def test_engine_restart_while_following_retries_and_resumes_without_duplicates(monkeypatch: Any) -> None:
-    monkeypatch.setattr("dtui.ui.screens.logs.Backoff", lambda: Backoff(first=0.01, cap=0.05))
+    monkeypatch.setattr("dtui.engine.log_follow.Backoff", lambda: Backoff(first=0.01, cap=0.05))
     first = [frame(1, stamped(1, "one")), frame(1, stamped(2, "two"))]
     second = [frame(1, stamped(2, "two")), frame(1, stamped(3, "three"))]
     engine = FakeEngine()
@@ -371,12 +373,12 @@ async def test_engine_restart_while_following_retries_and_resumes_without_duplic
         assert texts(view) == ["one", "two", "engine unreachable: retrying", "engine back: stream resumed", "three"]
         assert calls["inspect"] == 4
         resumed = [r for r in engine.requests if r.url.path.endswith("/logs")][1].url.params
-        assert resumed["tail"] == "all" and "since" in resumed
+        assert resumed["tail"] == str(RESUME_TAIL) and "since" in resumed
         assert app.screen.state == "following"
 
 
 async def test_disconnected_state_names_the_retry_delay(monkeypatch: Any) -> None:
-    monkeypatch.setattr("dtui.ui.screens.logs.Backoff", lambda: Backoff(first=30.0, cap=30.0))
+    monkeypatch.setattr("dtui.engine.log_follow.Backoff", lambda: Backoff(first=30.0, cap=30.0))
     engine = FakeEngine()
 
     def inspect(request: httpx.Request) -> httpx.Response:

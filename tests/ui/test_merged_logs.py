@@ -174,7 +174,7 @@ async def test_toggling_a_container_hides_its_lines_and_brings_them_back() -> No
 
 
 async def test_a_big_buffer_is_rebuilt_in_chunks_and_the_latest_toggle_wins(monkeypatch: Any) -> None:
-    monkeypatch.setattr("dtui.ui.screens.merged_logs.REBUILD_CHUNK", 2)
+    monkeypatch.setattr("dtui.ui.logs.merged.REBUILD_CHUNK", 2)
     fake, containers = interleaved()
     app = MergedApp(fake.engine.client(), containers, hold=0.05)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -268,7 +268,7 @@ async def test_a_container_on_a_host_no_longer_connected_fails_alone() -> None:
 
 
 async def test_a_tail_that_never_ends_does_not_hold_the_others_back(monkeypatch: Any) -> None:
-    monkeypatch.setattr("dtui.ui.screens.merged_logs.TAIL_WAIT", 0.2)
+    monkeypatch.setattr("dtui.ui.logs.merged.TAIL_WAIT", 0.2)
     fake, containers = interleaved()
     fake.engine.route("GET", f"/containers/{containers[1].id}/logs", chunks=[], hang=True)
     app = MergedApp(fake.engine.client(), containers, hold=0.02)
