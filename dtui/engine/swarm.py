@@ -110,7 +110,15 @@ class Swarm:
         return [Service.from_api(item) for item in data or []]
 
     async def service(self, service: str) -> Service:
-        """``GET /services/{id}`` (id or name)."""
+        """One service by id (with its running/desired counts) or name.
+
+        ``GET /services/{id}`` carries no ``ServiceStatus``, so an id is looked up in the
+        list with ``status=true`` first; a name (or a vanished id) falls back to inspect,
+        which raises NotFound for an unknown one.
+        """
+        for listed in await self.services(filters={"id": [service]}):
+            if listed.id == service:
+                return listed
         return Service.from_api(await self._client._json("GET", f"/services/{quote_path(service)}") or {})
 
     async def tasks(self, service: str | None = None, *, filters: Filters | None = None) -> list[Task]:

@@ -8,12 +8,15 @@ so it cannot clash with another swarm on the machine.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
 import time
 from dataclasses import dataclass
 from typing import Any
+
+import httpx
 
 from tests.support import engine as support
 
@@ -44,11 +47,8 @@ class SwarmEngine:
         """Leave the swarm, stop the private daemon and remove its directory."""
         if self.daemon is None:
             return
-        try:
-            with support.sync_client(self.host, timeout=60.0) as client:
-                client.post("/swarm/leave", params={"force": "1"})
-        except Exception:  # noqa: BLE001 - best effort before the daemon stops anyway
-            pass
+        with contextlib.suppress(httpx.HTTPError), support.sync_client(self.host, timeout=60.0) as client:
+            client.post("/swarm/leave", params={"force": "1"})  # best effort: the daemon stops anyway
         self.daemon.stop()
         support.remove_daemon_dir(self.daemon)
 
@@ -75,9 +75,9 @@ def _wait_manager(host: str, timeout: float = 30.0) -> None:
     with support.sync_client(host) as client:
         while time.monotonic() < deadline:
             swarm = client.get("/info").json().get("Swarm") or {}
-            if swarm.get("LocalNodeState") == "active" and swarm.get("ControlAvailable"):
-                if client.get("/services").status_code == 200:
-                    return
+            manager = swarm.get("LocalNodeState") == "active" and swarm.get("ControlAvailable")
+            if manager and client.get("/services").status_code == 200:
+                return
             time.sleep(0.2)
     raise support.EngineUnavailable("the swarm never became ready")
 
