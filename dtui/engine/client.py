@@ -19,6 +19,7 @@ from dtui.engine import rawhttp
 from dtui.engine.endpoint import Endpoint
 from dtui.engine.errors import EngineError, EngineUnreachable, error_for_status
 from dtui.engine.containers import Containers
+from dtui.engine.swarm import Swarm
 from dtui.engine.models import EngineInfo, EngineVersion, Event, ImageSummary, Ping
 from dtui.engine.params import Filters, ParamValue, encode_params, filters_param
 from dtui.engine.streams import iter_json_lines
@@ -100,6 +101,7 @@ class EngineClient:
             timeout=self._timeout,
         )
         self.containers = Containers(self)
+        self.swarm = Swarm(self)
         # Long bodies skip httpx when dtui can drive the socket itself (see _stream_body).
         self.raw_streams = transport is None and rawhttp.supports(endpoint)
         self._raw_target: rawhttp.RawTarget | None = None

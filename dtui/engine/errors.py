@@ -56,6 +56,24 @@ class ServerError(EngineError):
     title = "Engine failure"
 
 
+class NotInSwarm(ServerError):
+    """503: the engine is not a member of a swarm (``docker swarm init`` makes one)."""
+
+    title = "Not in a swarm"
+
+
+class NotSwarmManager(ServerError):
+    """503: the engine is a swarm worker; only managers list or change services and nodes."""
+
+    title = "Not a swarm manager"
+
+
+class UpdateOutOfSequence(ServerError):
+    """500 ``update out of sequence``: the object changed since it was read (re-read, retry)."""
+
+    title = "Changed meanwhile"
+
+
 class EngineUnreachable(EngineError):
     """No HTTP answer at all: refused, missing socket, timeout, dropped link."""
 
@@ -76,6 +94,20 @@ _BY_STATUS: dict[int, type[EngineError]] = {
 }
 
 
+def _swarm_error(status: int, message: str) -> type[EngineError] | None:
+    """The swarm errors the engine reports as a plain 500/503, told apart by their text."""
+    text = message.lower()
+    if status == 500 and "update out of sequence" in text:
+        return UpdateOutOfSequence
+    if status != 503:
+        return None
+    if "worker nodes" in text:
+        return NotSwarmManager
+    if "not a swarm manager" in text or "not part of a swarm" in text:
+        return NotInSwarm
+    return None
+
+
 def error_for_status(status: int, message: str) -> EngineError:
     """Build the error matching an HTTP status.
 
@@ -86,7 +118,7 @@ def error_for_status(status: int, message: str) -> EngineError:
     Returns:
         An instance of the most specific EngineError subclass.
     """
-    cls = _BY_STATUS.get(status)
+    cls = _BY_STATUS.get(status) or _swarm_error(status, message)
     if cls is None:
         cls = ServerError if status >= 500 else EngineError
     return cls(message or f"HTTP {status}", status=status)

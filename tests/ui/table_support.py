@@ -80,7 +80,7 @@ class FakeDocker:
             # A stats stream: this record, then open until closed (a real body, not a consumed one).
             queue: asyncio.Queue[bytes | None] = asyncio.Queue()
             queue.put_nowait(json.dumps(record).encode() + b"\n")
-            return httpx.Response(200, stream=_QueueStream(queue))
+            return httpx.Response(200, stream=QueueStream(queue))
         return httpx.Response(200, json=record)
 
     def _events(self, request: httpx.Request) -> httpx.Response:
