@@ -27,6 +27,7 @@ from textual.widgets import Footer, Input, Static
 from dtui.engine.streams import LogLine
 from dtui.ui.logs.source import Tail
 from dtui.ui.logs.view import DEFAULT_MAX_LINES, LogView
+from dtui.ui.worker_errors import ReportsWorkerErrors
 
 StreamChoice = Literal["both", "stdout", "stderr"]
 DEFAULT_TAIL: Final = 1000
@@ -66,7 +67,7 @@ class Notice:
     text: str
 
 
-class LogScreenBase(Screen[None]):
+class LogScreenBase(ReportsWorkerErrors, Screen[None]):
     """Layout, intake, marker and prompts of a log screen (subclasses start the streams).
 
     Args:

@@ -66,6 +66,7 @@ from dtui.ui.logs.rows import format_timestamp
 from dtui.ui.logs.save import LogSaveScreen
 from dtui.ui.logs.view import DEFAULT_MAX_LINES
 from dtui.ui.safe_text import safe_plain
+from dtui.ui.worker_errors import report_error
 
 __all__ = [
     "MERGED_TAIL", "NAME_WIDTH_MAX", "PALETTE", "REBUILD_CHUNK", "TAIL_WAIT", "MergedLogScreen",
@@ -270,9 +271,7 @@ class MergedLogScreen(LogSaveScreen, inherit_bindings=False):
     def on_merged_source_failed(self, message: MergedSourceFailed) -> None:
         self.sources[message.index].state = "failed"
         self._refresh_status()
-        show_error = getattr(self.app, "show_error", None)
-        if callable(show_error):
-            show_error(message.error, f"logs of {self.sources[message.index].container.name}")
+        report_error(self, message.error, f"logs of {self.sources[message.index].container.name}")
 
     # -------------------------------------------------------------- view
 

@@ -44,7 +44,8 @@ from dtui.ui.logs.source import (
     Tail,
 )
 from dtui.ui.logs.view import DEFAULT_MAX_LINES
-from dtui.ui.safe_text import safe_line, safe_plain
+from dtui.ui.safe_text import safe_line
+from dtui.ui.worker_errors import report_error
 
 _STREAM_CYCLE: Final[dict[StreamChoice, StreamChoice]] = {
     "both": "stdout",
@@ -201,11 +202,7 @@ class LogScreen(LogSaveScreen):
 
     def _report(self, status: SourceStatus) -> None:
         assert status.error is not None
-        show_error = getattr(self.app, "show_error", None)
-        if callable(show_error):
-            show_error(status.error, f"logs of {self.source.name}")
-        else:
-            self.notify(safe_plain(status.error.message, max_length=500), severity="error", markup=False)
+        report_error(self, status.error, f"logs of {self.source.name}")
 
     def _for_view(self, lines: list[LogLine]) -> list[LogLine]:
         labels = self._labels
