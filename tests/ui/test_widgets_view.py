@@ -10,7 +10,8 @@ from dtui.ui.app import DtuiApp
 from dtui.ui.screens.modals import ConfirmScreen, HelpScreen
 from dtui.ui.views.table import row_key
 from tests.fakes import FakeWidgets
-from tests.ui.screen_host import type_text, wait_for
+from tests.support.wait import wait_until
+from tests.ui.screen_host import type_text
 from dtui.ui.views.actions import open_screen
 from tests.ui.widgets_view import PushedWidgetScreen, WidgetScreen, WidgetTable
 
@@ -32,7 +33,7 @@ def _names(app: DtuiApp) -> list[str]:
 
 
 def _until(pilot: Any, condition: Callable[[], bool]) -> Any:
-    return wait_for(pilot, condition, timeout=10)
+    return wait_until(pilot, condition, timeout=10)
 
 
 async def test_lists_filters_marks_and_pokes_the_marked_with_one_confirmation() -> None:
