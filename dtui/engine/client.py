@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from dtui.engine import rawhttp
 from dtui.engine.endpoint import Endpoint
 from dtui.engine.errors import EngineError, EngineUnreachable, error_for_status
-from dtui.engine.models import EngineInfo, EngineVersion, Event, ImageSummary, Ping
+from dtui.engine.models import EngineInfo, EngineVersion, Event, Ping
+from dtui.engine.params import Filters, filters_param
 from dtui.engine.streams import iter_json_lines
 
 CLIENT_MAX_API = (1, 47)
@@ -29,7 +29,6 @@ REQUEST_TIMEOUT = 30.0
 _MISSING: Any = object()
 
 ParamValue = str | int | float | bool | Mapping[str, Any] | None
-Filters = Mapping[str, Sequence[str]]
 
 
 class UnsupportedVersion(EngineError):
@@ -53,11 +52,6 @@ def format_version(version: tuple[int, int]) -> str:
     return f"{version[0]}.{version[1]}"
 
 
-def quote_path(value: str) -> str:
-    """Percent-encode one path argument (a container id or name)."""
-    return quote(value, safe="")
-
-
 def encode_params(params: Mapping[str, ParamValue]) -> dict[str, str]:
     """Encode query parameters the way the engine expects.
 
@@ -74,13 +68,6 @@ def encode_params(params: Mapping[str, ParamValue]) -> dict[str, str]:
         else:
             encoded[key] = str(value)
     return encoded
-
-
-def filters_param(filters: Filters | None) -> dict[str, list[str]] | None:
-    """Engine filters as the ``filters`` query value (JSON of value lists); None if empty."""
-    if not filters:
-        return None
-    return {key: [values] if isinstance(values, str) else list(values) for key, values in filters.items()}
 
 
 def error_message(response: httpx.Response) -> str:
@@ -122,6 +109,10 @@ class EngineClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         from dtui.engine.containers import Containers
+        from dtui.engine.images import Images
+        from dtui.engine.networks import Networks
+        from dtui.engine.system import System
+        from dtui.engine.volumes import Volumes
 
         self.endpoint = endpoint
         self._pinned_version = api_version
@@ -133,6 +124,10 @@ class EngineClient:
             timeout=self._timeout,
         )
         self.containers = Containers(self)
+        self.images = Images(self)
+        self.volumes = Volumes(self)
+        self.networks = Networks(self)
+        self.system = System(self)
         # Long bodies skip httpx when dtui can drive the socket itself (see _stream_body).
         self.raw_streams = transport is None and rawhttp.supports(endpoint)
         self._raw_target: rawhttp.RawTarget | None = None
@@ -200,11 +195,6 @@ class EngineClient:
     async def info(self) -> EngineInfo:
         """``GET /info``."""
         return EngineInfo.from_api(await self._json("GET", "/info"))
-
-    async def images(self, *, all: bool = False) -> list[ImageSummary]:
-        """``GET /images/json``: local images."""
-        data = await self._json("GET", "/images/json", params={"all": all or None})
-        return [ImageSummary.from_api(item) for item in data or []]
 
     @asynccontextmanager
     async def open_events(self, filters: Filters | None = None) -> AsyncIterator[AsyncIterator[Event]]:

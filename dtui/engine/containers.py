@@ -19,11 +19,10 @@ from dtui.engine.models import (
     Event,
     ProcessTable,
 )
+from dtui.engine.params import Filters, filters_param, quote_path
 from dtui.engine.spec import ContainerSpec
 from dtui.engine.stats import StatsSample
 from dtui.engine.streams import LogLine, iter_json_lines, iter_log_batches
-
-from dtui.engine.client import Filters, filters_param, quote_path
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient

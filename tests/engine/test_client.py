@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from dtui.engine.client import EngineClient, UnsupportedVersion, encode_params, quote_path
+from dtui.engine.client import EngineClient, UnsupportedVersion, encode_params
 from dtui.engine.endpoint import parse_host
 from dtui.engine.errors import (
     BadRequest,
@@ -17,6 +17,7 @@ from dtui.engine.errors import (
     NotModified,
     ServerError,
 )
+from dtui.engine.params import quote_path
 from tests.fakes import FakeEngine, container_json
 
 
