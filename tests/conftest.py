@@ -43,6 +43,7 @@ def engine_host() -> Iterator[str]:
     finally:
         try:
             support.remove_test_containers(host)
+            support.remove_test_resources(host)
         finally:
             if daemon is not None:
                 daemon.stop()

@@ -19,9 +19,13 @@ from dtui.engine import rawhttp
 from dtui.engine.endpoint import Endpoint
 from dtui.engine.errors import EngineError, EngineUnreachable, error_for_status
 from dtui.engine.containers import Containers
-from dtui.engine.swarm import Swarm
-from dtui.engine.models import EngineInfo, EngineVersion, Event, ImageSummary, Ping
+from dtui.engine.images import Images
+from dtui.engine.models import EngineInfo, EngineVersion, Event, Ping
+from dtui.engine.networks import Networks
 from dtui.engine.params import Filters, ParamValue, encode_params, filters_param
+from dtui.engine.swarm import Swarm
+from dtui.engine.system import System
+from dtui.engine.volumes import Volumes
 from dtui.engine.streams import iter_json_lines
 
 
@@ -102,6 +106,10 @@ class EngineClient:
         )
         self.containers = Containers(self)
         self.swarm = Swarm(self)
+        self.images = Images(self)
+        self.volumes = Volumes(self)
+        self.networks = Networks(self)
+        self.system = System(self)
         # Long bodies skip httpx when dtui can drive the socket itself (see _stream_body).
         self.raw_streams = transport is None and rawhttp.supports(endpoint)
         self._raw_target: rawhttp.RawTarget | None = None
@@ -169,11 +177,6 @@ class EngineClient:
     async def info(self) -> EngineInfo:
         """``GET /info``."""
         return EngineInfo.from_api(await self._json("GET", "/info"))
-
-    async def images(self, *, all: bool = False) -> list[ImageSummary]:
-        """``GET /images/json``: local images."""
-        data = await self._json("GET", "/images/json", params={"all": all or None})
-        return [ImageSummary.from_api(item) for item in data or []]
 
     @asynccontextmanager
     async def open_events(self, filters: Filters | None = None) -> AsyncIterator[AsyncIterator[Event]]:

@@ -23,6 +23,7 @@ from dtui.engine.models import (
     Event,
     ProcessTable,
 )
+from dtui.engine.params import Filters, filters_param, quote_path
 from dtui.engine.spec import ContainerSpec
 from dtui.engine.stats import StatsSample
 from dtui.engine.streams import LogLine, iter_json_lines, iter_log_batches

@@ -38,6 +38,12 @@ class BadRequest(EngineError):
     title = "Bad request"
 
 
+class Forbidden(EngineError):
+    """403: the engine refuses the operation (e.g. removing a network containers use)."""
+
+    title = "Refused"
+
+
 class NotFound(EngineError):
     """404: no such container, image or endpoint."""
 
@@ -89,6 +95,7 @@ class StreamError(EngineError):
 _BY_STATUS: dict[int, type[EngineError]] = {
     304: NotModified,
     400: BadRequest,
+    403: Forbidden,
     404: NotFound,
     409: Conflict,
 }

@@ -294,24 +294,64 @@ class ContainerDetail:
         )
 
 
+NONE_TAG = "<none>:<none>"
+
+
+def _size_or_none(value: Any) -> int | None:
+    """An engine size where -1 (or absence) means "not computed"."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 @dataclass(frozen=True, slots=True)
 class ImageSummary:
-    """One row of ``GET /images/json``."""
+    """One image of ``GET /images/json`` (one image may carry several tags).
+
+    Attributes:
+        repo_tags: ``repo:tag`` references, without the engine's ``<none>:<none>`` filler.
+        repo_digests: ``repo@sha256:...`` references (``digests=1``).
+        shared_size: Bytes shared with other images; None unless ``shared-size=1`` asked.
+        containers: How many containers use it; None when the engine did not count (-1).
+    """
 
     id: str
     repo_tags: tuple[str, ...]
     created: datetime | None
     size: int
+    repo_digests: tuple[str, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    parent_id: str = ""
+    shared_size: int | None = None
+    containers: int | None = None
 
     @classmethod
     def from_api(cls, data: Json) -> ImageSummary:
         created = data.get("Created")
         return cls(
             id=_str(data.get("Id")),
-            repo_tags=tuple(_str(t) for t in _list(data.get("RepoTags")) if t != "<none>:<none>"),
+            repo_tags=tuple(_str(t) for t in _list(data.get("RepoTags")) if t != NONE_TAG),
             created=datetime.fromtimestamp(created, timezone.utc) if isinstance(created, int) else None,
             size=_int(data.get("Size")),
+            repo_digests=tuple(_str(d) for d in _list(data.get("RepoDigests")) if d != "<none>@<none>"),
+            labels=_labels(data.get("Labels")),
+            parent_id=_str(data.get("ParentId")),
+            shared_size=_size_or_none(data.get("SharedSize")),
+            containers=_size_or_none(data.get("Containers")),
         )
+
+    @property
+    def short_id(self) -> str:
+        """The id without ``sha256:``, cut to 12 characters as the CLI shows."""
+        return self.id.removeprefix("sha256:")[:12]
+
+    @property
+    def dangling(self) -> bool:
+        """True when no tag points at the image (it lists as ``<none>:<none>``)."""
+        return not self.repo_tags
+
+    @property
+    def unique_size(self) -> int | None:
+        """Bytes only this image holds (size minus shared), when the engine computed sharing."""
+        return None if self.shared_size is None else max(self.size - self.shared_size, 0)
 
 
 @dataclass(frozen=True, slots=True)

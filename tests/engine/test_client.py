@@ -18,6 +18,7 @@ from dtui.engine.errors import (
     NotModified,
     ServerError,
 )
+from dtui.engine.params import quote_path
 from tests.fakes import FakeEngine, container_json
 
 

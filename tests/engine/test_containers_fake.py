@@ -397,7 +397,7 @@ async def test_images_list(fake: FakeEngine, client: EngineClient) -> None:
         ("sha256:3", (), 7),
     ]
     assert images[0].created == datetime(1970, 1, 1, tzinfo=timezone.utc)
-    assert _query(fake.requests[-1]) == {}
+    assert _query(fake.requests[-1]) == {"digests": "1"}
     await client.images(all=True)
-    assert _query(fake.requests[-1]) == {"all": "1"}
+    assert _query(fake.requests[-1]) == {"all": "1", "digests": "1"}
 

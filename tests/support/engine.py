@@ -7,6 +7,7 @@ socket: it uses ``DTUI_TEST_DOCKER_HOST`` when given, else starts its own daemon
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -229,3 +230,41 @@ def remove_test_containers(host: str, session_only: bool = True) -> int:
         for item in listed.json():
             client.delete(f"/containers/{item['Id']}", params={"force": "1", "v": "1"})
         return len(listed.json())
+
+
+def session_repository() -> str:
+    """The image repository this test session tags into (removed at the end of the session)."""
+    return f"dtui-test/s{SESSION_ID}"
+
+
+def remove_test_resources(host: str) -> None:
+    """Remove the images, volumes and networks this test session made (by label or tag)."""
+    label = json_filters({"label": [f"{TEST_LABEL}={SESSION_ID}"]})
+    with sync_client(host) as client:
+        for network in client.get("/networks", params={"filters": label}).json() or []:
+            client.delete(f"/networks/{network['Id']}")
+        for volume in (client.get("/volumes", params={"filters": label}).json() or {}).get("Volumes") or []:
+            client.delete(f"/volumes/{volume['Name']}", params={"force": "1"})
+        ours = json_filters({"reference": [f"{session_repository()}:*"]})
+        for image in client.get("/images/json", params={"filters": ours}).json() or []:
+            for tag in image.get("RepoTags") or []:
+                client.delete(f"/images/{tag}", params={"force": "1"})
+        for image in client.get("/images/json", params={"all": "1", "filters": label}).json() or []:
+            client.delete(f"/images/{image['Id']}", params={"force": "1"})
+
+
+def json_filters(filters: dict[str, list[str]]) -> str:
+    """Engine filters as the query value."""
+    return json.dumps(filters)
+
+
+def commit_image(host: str, container_id: str, reference: str | None = None) -> str:
+    """Commit a container into a session-labelled image (dangling unless ``reference``)."""
+    params: dict[str, str] = {"container": container_id}
+    if reference:
+        params["repo"], params["tag"] = reference.rsplit(":", 1)
+    with sync_client(host) as client:
+        response = client.post("/commit", params=params, json={"Labels": test_labels(), "Cmd": ["sh"]})
+        response.raise_for_status()
+        image_id: str = response.json()["Id"]
+    return image_id
