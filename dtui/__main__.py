@@ -1,5 +1,5 @@
 """``python -m dtui``."""
 
-from dtui.cli import main
+from dtui.entry import main
 
 raise SystemExit(main())

@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="The engine comes from --context, then --host, then DOCKER_HOST, then "
         "DOCKER_CONTEXT, then currentContext in $DOCKER_CONFIG/config.json, then "
         "unix:///var/run/docker.sock. DOCKER_TLS_VERIFY and DOCKER_CERT_PATH work as for docker. "
-        "DOCKER_API_VERSION pins the API version.",
+        "DOCKER_API_VERSION pins the API version. `dtui serve --help`: dtui in a web browser.",
     )
     parser.add_argument(
         "-H", "--host", dest="targets", action="append", default=[], metavar="HOST",
@@ -127,6 +127,7 @@ def theme_file(environ: Mapping[str, str] | None = None) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dtui`` command; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     config = load_config(args.config)
     if args.print_config:

@@ -28,7 +28,7 @@ from dtui.engine.spec import ContainerSpec
 from dtui.engine.stats import StatsSample
 from dtui.engine.streams import LogLine, iter_json_lines, iter_log_batches
 
-from dtui.engine.params import Filters, ParamValue, filters_param, quote_path
+from dtui.engine.params import ParamValue
 
 
 class EngineRequests(Protocol):
