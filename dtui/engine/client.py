@@ -122,6 +122,7 @@ class EngineClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         from dtui.engine.containers import Containers
+        from dtui.engine.exec import Terminals
 
         self.endpoint = endpoint
         self._pinned_version = api_version
@@ -133,6 +134,7 @@ class EngineClient:
             timeout=self._timeout,
         )
         self.containers = Containers(self)
+        self.terminals = Terminals(self)
         # Long bodies skip httpx when dtui can drive the socket itself (see _stream_body).
         self.raw_streams = transport is None and rawhttp.supports(endpoint)
         self._raw_target: rawhttp.RawTarget | None = None
