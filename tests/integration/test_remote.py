@@ -62,6 +62,8 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
             await writer.drain()
         if writer.can_write_eof():
             writer.write_eof()
+        else:  # TLS cannot half-close: end the connection, as a TLS engine does
+            writer.close()
     except (ConnectionError, ssl.SSLError):
         pass
 
