@@ -81,10 +81,14 @@ class EngineVersion:
     os: str
     arch: str
     kernel_version: str
+    product: str = "Docker"
 
     @classmethod
     def from_api(cls, data: Json) -> EngineVersion:
+        components = data.get("Components")
+        names = [_str(part.get("Name")) for part in components or () if isinstance(part, dict)]
         return cls(
+            product="Podman" if "Podman Engine" in names else "Docker",
             version=_str(data.get("Version")),
             api_version=_str(data.get("ApiVersion")),
             min_api_version=_str(data.get("MinAPIVersion")),

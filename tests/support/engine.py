@@ -172,10 +172,12 @@ def _podman_conf(root: Path) -> str:
     """containers.conf for a private rootful service: its own dirs, no systemd, no journald.
 
     Podman sets RLIMIT_NOFILE/NPROC in containers above what a sandbox may grant (runc then
-    fails with "error setting rlimit type 7"), so the defaults are this process's own limits.
+    fails with "error setting rlimit type 7"), so the defaults are this process's own limits;
+    podman 4.3 runs itself with at most 32768 processes, so NPROC is capped there.
     """
     nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-    nproc = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+    nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+    nproc = 32768 if nproc_hard == resource.RLIM_INFINITY else min(nproc_hard, 32768)
     limits = [f"nofile={nofile}:{nofile}" if nofile > 0 else "", f"nproc={nproc}:{nproc}" if nproc > 0 else ""]
     ulimits = ", ".join(f'"{limit}"' for limit in limits if limit)
     return "\n".join([
