@@ -90,6 +90,7 @@ _PODMAN_500: tuple[tuple[str, type[EngineError]], ...] = (
     ("invalid container name", BadRequest),
     ("names must match", BadRequest),
     ("invalid filter", BadRequest),
+    ("is an invalid filter", BadRequest),
     ("failed to parse filter", BadRequest),
 )
 
