@@ -327,10 +327,20 @@ class ProcessTable:
 
     @classmethod
     def from_api(cls, data: Json) -> ProcessTable:
-        return cls(
-            titles=tuple(_str(t) for t in _list(data.get("Titles"))),
-            processes=tuple(tuple(_str(c) for c in _list(row)) for row in _list(data.get("Processes"))),
+        titles = tuple(_str(t) for t in _list(data.get("Titles")))
+        processes = tuple(tuple(_str(c) for c in _list(row)) for row in _list(data.get("Processes")))
+        if len(titles) == 1 and len(titles[0].split()) > 1:
+            return cls._split_columns(titles[0], processes)
+        return cls(titles=titles, processes=processes)
+
+    @classmethod
+    def _split_columns(cls, title: str, processes: tuple[tuple[str, ...], ...]) -> ProcessTable:
+        """Podman 4.3 answers ``top`` with ps's header and each row as one unsplit string."""
+        titles = tuple(title.split())
+        rows = tuple(
+            tuple(" ".join(row).split(None, len(titles) - 1)) for row in processes
         )
+        return cls(titles=titles, processes=rows)
 
 
 CHANGE_KINDS = {0: "C", 1: "A", 2: "D"}
