@@ -84,12 +84,6 @@ def make_container(engine_host: str) -> Iterator[Callable[..., str]]:
             client.delete(f"/containers/{container_id}", params={"force": "1", "v": "1"})
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "not_on_podman(reason): Podman's API cannot serve this; the reason names the limitation"
-    )
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On ``DTUI_TEST_ENGINE=podman`` skip the few tests marked ``not_on_podman``, with their reason."""
     if os.environ.get("DTUI_TEST_ENGINE", "").strip().lower() != "podman":
