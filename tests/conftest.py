@@ -1,7 +1,9 @@
-"""Shared fixtures: a real engine (private dockerd) and dtui clients bound to it.
+"""Shared fixtures: a real engine (private dockerd or Podman) and dtui clients bound to it.
 
 Integration tests use the ``engine_host`` fixture. Without an engine they skip with the
-reason, unless ``DTUI_REQUIRE_ENGINE=1`` (CI), where they fail.
+reason, unless ``DTUI_REQUIRE_ENGINE=1`` (CI), where they fail. ``DTUI_TEST_ENGINE=podman``
+runs them on a private ``podman system service`` instead of dockerd; tests that Podman's API
+cannot serve carry ``@pytest.mark.not_on_podman(reason)``.
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ def _require_engine() -> bool:
 def engine_host() -> Iterator[str]:
     """The address of a real engine with the busybox test image imported."""
     given = os.environ.get("DTUI_TEST_DOCKER_HOST")
-    daemon: support.PrivateDaemon | None = None
+    daemon: support.PrivateDaemon | support.PrivatePodman | None = None
     try:
         if given:
             host = given
             support.wait_for_engine(host, __import__("time").monotonic() + 10)
+        elif support.test_engine_kind() == "podman":
+            daemon = support.start_private_podman()
+            host = daemon.host
         else:
             daemon = support.start_private_daemon()
             host = daemon.host
@@ -45,7 +50,10 @@ def engine_host() -> Iterator[str]:
             support.remove_test_containers(host)
             support.remove_test_resources(host)
         finally:
-            if daemon is not None:
+            if isinstance(daemon, support.PrivatePodman):
+                daemon.stop()
+                support.remove_podman_dir(daemon)
+            elif daemon is not None:
                 daemon.stop()
                 support.remove_daemon_dir(daemon)
 
@@ -75,3 +83,14 @@ def make_container(engine_host: str) -> Iterator[Callable[..., str]]:
     with support.sync_client(engine_host) as client:
         for container_id in made:
             client.delete(f"/containers/{container_id}", params={"force": "1", "v": "1"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On ``DTUI_TEST_ENGINE=podman`` skip the few tests marked ``not_on_podman``, with their reason."""
+    if os.environ.get("DTUI_TEST_ENGINE", "").strip().lower() != "podman":
+        return
+    for item in items:
+        mark = item.get_closest_marker("not_on_podman")
+        if mark is not None:
+            reason = mark.args[0] if mark.args else mark.kwargs.get("reason", "")
+            item.add_marker(pytest.mark.skip(reason=f"not applicable to Podman: {reason}"))

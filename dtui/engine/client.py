@@ -83,6 +83,8 @@ class EngineClient:
     Attributes:
         endpoint: The engine address.
         api_version: The API version in use, known after :meth:`connect`.
+        engine_kind: ``"docker"`` or ``"podman"``, known after :meth:`version` (Podman's
+            ``/version`` lists a component named "Podman Engine"). See :attr:`is_podman`.
         raw_streams: Read long streams (logs) with dtui's own HTTP/1.1 reader
             (:mod:`dtui.engine.rawhttp`); on for unix and tcp engines without a given transport.
     """
@@ -113,6 +115,7 @@ class EngineClient:
         # Long bodies skip httpx when dtui can drive the socket itself (see _stream_body).
         self.raw_streams = transport is None and rawhttp.supports(endpoint)
         self._raw_target: rawhttp.RawTarget | None = None
+        self.engine_kind = "docker"
 
     @classmethod
     def from_env(cls, endpoint: Endpoint, environ: Mapping[str, str] | None = None) -> EngineClient:
@@ -170,9 +173,16 @@ class EngineClient:
             raise error_for_status(response.status_code, error_message(response))
         return Ping.from_headers(response.headers)
 
+    @property
+    def is_podman(self) -> bool:
+        """True when the engine is Podman: no swarm, ``top`` ignores ps args, 500s for 409s."""
+        return self.engine_kind == "podman"
+
     async def version(self) -> EngineVersion:
-        """``GET /version``."""
-        return EngineVersion.from_api(await self._json("GET", "/version"))
+        """``GET /version``; also records :attr:`engine_kind`."""
+        version = EngineVersion.from_api(await self._json("GET", "/version"))
+        self.engine_kind = version.product.lower()
+        return version
 
     async def info(self) -> EngineInfo:
         """``GET /info``."""

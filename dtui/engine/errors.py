@@ -115,8 +115,38 @@ def _swarm_error(status: int, message: str) -> type[EngineError] | None:
     return None
 
 
+# Podman answers 500 where Docker says 409 or 400; its message (or ``cause``) tells which.
+_PODMAN_500: tuple[tuple[str, type[EngineError]], ...] = (
+    ("is already in use", Conflict),
+    ("container state improper", Conflict),
+    ("can only kill running containers", Conflict),
+    ("cannot remove container", Conflict),
+    ("is running or paused", Conflict),
+    ("is not running", Conflict),
+    ("is not paused", Conflict),
+    ("is already paused", Conflict),
+    ("invalid signal", BadRequest),
+    ("invalid container name", BadRequest),
+    ("names must match", BadRequest),
+    ("invalid filter", BadRequest),
+    ("is an invalid filter", BadRequest),
+    ("failed to parse filter", BadRequest),
+)
+
+
+def _podman_class(message: str) -> type[EngineError] | None:
+    lowered = message.lower()
+    for needle, cls in _PODMAN_500:
+        if needle in lowered:
+            return cls
+    return None
+
+
 def error_for_status(status: int, message: str) -> EngineError:
     """Build the error matching an HTTP status.
+
+    A 500 whose message is one Podman sends where Docker would say 409 or 400 (name in use,
+    kill of a stopped container, invalid signal...) becomes that Conflict or BadRequest.
 
     Args:
         status: The HTTP status code of the response.
@@ -125,7 +155,8 @@ def error_for_status(status: int, message: str) -> EngineError:
     Returns:
         An instance of the most specific EngineError subclass.
     """
-    cls = _BY_STATUS.get(status) or _swarm_error(status, message)
+    cls = _swarm_error(status, message) or (_podman_class(message) if status == 500 else None)
+    cls = cls or _BY_STATUS.get(status)
     if cls is None:
         cls = ServerError if status >= 500 else EngineError
     return cls(message or f"HTTP {status}", status=status)

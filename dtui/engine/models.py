@@ -81,10 +81,14 @@ class EngineVersion:
     os: str
     arch: str
     kernel_version: str
+    product: str = "Docker"
 
     @classmethod
     def from_api(cls, data: Json) -> EngineVersion:
+        components = data.get("Components")
+        names = [_str(part.get("Name")) for part in components or () if isinstance(part, dict)]
         return cls(
+            product="Podman" if "Podman Engine" in names else "Docker",
             version=_str(data.get("Version")),
             api_version=_str(data.get("ApiVersion")),
             min_api_version=_str(data.get("MinAPIVersion")),
@@ -363,10 +367,20 @@ class ProcessTable:
 
     @classmethod
     def from_api(cls, data: Json) -> ProcessTable:
-        return cls(
-            titles=tuple(_str(t) for t in _list(data.get("Titles"))),
-            processes=tuple(tuple(_str(c) for c in _list(row)) for row in _list(data.get("Processes"))),
+        titles = tuple(_str(t) for t in _list(data.get("Titles")))
+        processes = tuple(tuple(_str(c) for c in _list(row)) for row in _list(data.get("Processes")))
+        if len(titles) == 1 and len(titles[0].split()) > 1:
+            return cls._split_columns(titles[0], processes)
+        return cls(titles=titles, processes=processes)
+
+    @classmethod
+    def _split_columns(cls, title: str, processes: tuple[tuple[str, ...], ...]) -> ProcessTable:
+        """Podman 4.3 answers ``top`` with ps's header and each row as one unsplit string."""
+        titles = tuple(title.split())
+        rows = tuple(
+            tuple(" ".join(row).split(None, len(titles) - 1)) for row in processes
         )
+        return cls(titles=titles, processes=rows)
 
 
 CHANGE_KINDS = {0: "C", 1: "A", 2: "D"}

@@ -1,7 +1,8 @@
-"""A private dockerd for the test suite, and the busybox test image.
+"""A private dockerd or Podman service for the test suite, and the busybox test image.
 
 Used by the pytest fixtures and by the benchmark harness. Never touches the user's default
-socket: it uses ``DTUI_TEST_DOCKER_HOST`` when given, else starts its own daemon as root.
+socket: it uses ``DTUI_TEST_DOCKER_HOST`` when given, else starts its own daemon as root
+(``DTUI_TEST_ENGINE=podman`` picks a private ``podman system service`` instead of dockerd).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -153,6 +155,134 @@ def remove_daemon_dir(daemon: PrivateDaemon) -> None:
     """Remove a stopped daemon's directory (best effort: overlay mounts may linger)."""
     subprocess.run(["umount", "-R", str(daemon.root / "data")], capture_output=True, check=False)
     shutil.rmtree(daemon.root, ignore_errors=True)
+
+
+ENGINE_KINDS = ("docker", "podman")
+
+
+def test_engine_kind(environ: dict[str, str] | None = None) -> str:
+    """The engine the suite runs on: ``DTUI_TEST_ENGINE`` (``docker`` by default, or ``podman``)."""
+    env = os.environ if environ is None else environ
+    kind = env.get("DTUI_TEST_ENGINE", "").strip().lower() or "docker"
+    if kind not in ENGINE_KINDS:
+        raise EngineUnavailable(f"DTUI_TEST_ENGINE={kind!r}: expected one of {', '.join(ENGINE_KINDS)}")
+    return kind
+
+
+def _podman_conf(root: Path) -> str:
+    """containers.conf for a private rootful service: its own dirs, no systemd, no journald.
+
+    Podman sets RLIMIT_NOFILE/NPROC in containers above what a sandbox may grant (runc then
+    fails with "error setting rlimit type 7"), so the defaults are this process's own limits;
+    podman 4.3 runs itself with at most 32768 processes, so NPROC is capped there.
+    """
+    nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+    nproc = 32768 if nproc_hard == resource.RLIM_INFINITY else min(nproc_hard, 32768)
+    limits = [f"nofile={nofile}:{nofile}" if nofile > 0 else "", f"nproc={nproc}:{nproc}" if nproc > 0 else ""]
+    ulimits = ", ".join(f'"{limit}"' for limit in limits if limit)
+    return "\n".join([
+        "[containers]",
+        f"default_ulimits = [{ulimits}]",
+        "[engine]",
+        'cgroup_manager = "cgroupfs"',
+        'events_logger = "file"',
+        f'events_logfile_path = "{root}/events.log"',
+        f'tmp_dir = "{root}/tmp"',
+        f'image_copy_tmp_dir = "{root}/tmp"',
+        f'static_dir = "{root}/static"',
+        f'volume_path = "{root}/volumes"',
+        "[network]",
+        'network_backend = "cni"',
+        'cni_plugin_dirs = ["/usr/lib/cni", "/usr/libexec/cni"]',
+        f'network_config_dir = "{root}/net"',
+        "",
+    ])
+
+
+@dataclass
+class PrivatePodman:
+    """A rootful ``podman system service`` with its own socket, storage, config and events log."""
+
+    root: Path
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log_path = self.root / "podman.log"
+
+    @property
+    def host(self) -> str:
+        return f"unix://{self.root / 'podman.sock'}"
+
+    def _environment(self) -> dict[str, str]:
+        (self.root / "tmp").mkdir(parents=True, exist_ok=True)
+        conf, storage = self.root / "containers.conf", self.root / "storage.conf"
+        conf.write_text(_podman_conf(self.root))
+        storage.write_text(
+            f'[storage]\ndriver = "overlay"\ngraphroot = "{self.root}/storage"\nrunroot = "{self.root}/run"\n'
+        )
+        return {
+            **os.environ, "CONTAINERS_CONF": str(conf), "CONTAINERS_STORAGE_CONF": str(storage),
+            "TMPDIR": str(self.root / "tmp"),
+        }
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Start the service and wait until it answers."""
+        args = [
+            "podman",
+            "--root", str(self.root / "storage"),
+            "--runroot", str(self.root / "run"),
+            "--tmpdir", str(self.root / "tmp"),
+            "--cgroup-manager", "cgroupfs",
+            "--events-backend", "file",
+            "system", "service", "--time=0", self.host,
+        ]
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=self._environment()
+        )
+        try:
+            wait_for_engine(self.host, time.monotonic() + timeout)
+        except EngineUnavailable as error:
+            self.stop()
+            tail = self.log_path.read_text(errors="replace")[-2000:]
+            raise EngineUnavailable(f"{error}\n--- podman log ---\n{tail}") from error
+
+    def stop(self) -> None:
+        """Stop the service (TERM, then KILL); its containers are removed by the caller first."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def start_private_podman() -> PrivatePodman:
+    """Start a private Podman service in a new short temp dir (needs root and podman)."""
+    if os.geteuid() != 0:
+        raise EngineUnavailable("not root: cannot start a private podman service (set DTUI_TEST_DOCKER_HOST)")
+    if not shutil.which("podman"):
+        raise EngineUnavailable("podman not installed (apt-get install podman) and DTUI_TEST_DOCKER_HOST unset")
+    service = PrivatePodman(Path(tempfile.mkdtemp(prefix="dtui-p-", dir="/tmp")))
+    service.start()
+    return service
+
+
+def remove_podman_dir(service: PrivatePodman) -> None:
+    """Remove a stopped service's directory (``podman system reset`` on it, then the files)."""
+    env = service._environment()
+    subprocess.run(
+        ["podman", "--root", str(service.root / "storage"), "--runroot", str(service.root / "run"),
+         "--tmpdir", str(service.root / "tmp"), "system", "reset", "--force"],
+        capture_output=True, check=False, env=env, timeout=120,
+    )
+    subprocess.run(["umount", "-R", str(service.root / "storage")], capture_output=True, check=False)
+    shutil.rmtree(service.root, ignore_errors=True)
 
 
 def busybox_rootfs_tar() -> bytes:

@@ -66,6 +66,7 @@ class StatusBar(Widget):
         host: The engine address shown when ``hosts`` is empty.
         hosts: Every host shown in the table with its connection state.
         engine: The engine's version string.
+        product: Which engine it is: "Docker" or "Podman".
         api_version: The API version in use.
         running: Running containers listed.
         total: Listed containers.
@@ -85,6 +86,7 @@ class StatusBar(Widget):
     host: reactive[str] = reactive("")
     hosts: reactive[tuple[HostStatus, ...]] = reactive(())
     engine: reactive[str] = reactive("")
+    product: reactive[str] = reactive("Docker")
     api_version: reactive[str] = reactive("")
     running: reactive[int] = reactive(0)
     total: reactive[int] = reactive(0)
@@ -129,7 +131,7 @@ class StatusBar(Widget):
             line.append("  ")
             line.append_text(hosts_summary(self.hosts, self.host, names=self.size.width >= WIDE_COLUMNS))
         if len(self.hosts) <= 1:
-            line.append(f"  Docker {self.engine or '?'} · API {self.api_version or '?'}")
+            line.append(f"  {self.product} {self.engine or '?'} · API {self.api_version or '?'}")
         for warning in self.warnings:
             line.append("\n ")
             line.append_text(safe_line(f"⚠ {warning}", style="bold red", max_length=200))

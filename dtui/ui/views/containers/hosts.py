@@ -62,6 +62,7 @@ class HostsMixin(ResourceScreen[ContainerSummary]):
         )
         version = self.dtui.engine_version
         status.engine = version.version if version else ""
+        status.product = "Podman" if self.dtui.client.is_podman else "Docker"
         status.api_version = self.dtui.client.api_version or ""
         status.warnings = tuple(w for c in connections.values() for w in c.endpoint.warnings)
         self.table.set_hosts({host: c.label for host, c in connections.items()})
