@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from dtui.engine.client import EngineClient
+from dtui.engine.images import Images
 from dtui.engine.containers import Containers
 from dtui.engine.errors import ServerError
 from dtui.ui.app import DtuiApp
@@ -60,7 +60,7 @@ async def _open(pilot: Pilot[Any], *keys: str) -> None:
 
 
 async def test_a_crash_in_the_create_screen_worker_is_shown(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(EngineClient, "images", _raiser("images boom"))
+    monkeypatch.setattr(Images, "__call__", _raiser("images boom"))
     app = _docker().app()
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, "c")
