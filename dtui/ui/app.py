@@ -41,6 +41,8 @@ KEYMAP_SCOPES = {
     "the main screen": "dtui.ui.views.containers.screen:MainScreen",
     "the detail pane": "dtui.ui.widgets.detail_pane:DetailPane",
     "the resource detail pane": "dtui.ui.views.detail:ResourceDetail",
+    "the images screen": "dtui.ui.views.images.screen:ImagesScreen",
+    "the disk usage screen": "dtui.ui.views.images.disk_usage:DiskUsageScreen",
     "the log screen": "dtui.ui.screens.logs:LogScreen",
     "the merged log screen": "dtui.ui.screens.merged_logs:MergedLogScreen",
 }
