@@ -386,14 +386,24 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         self.key: str | None = None
         self.item: Any = None
         self.engine_host: str | None = None
+        self.tabs_mounted = False
+        self._mounting = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"no {self.noun} selected"), id="resource-detail-title")
         yield Static(Text(""), id="resource-detail-notice")
-        with TabbedContent(initial=self.tabs[0].id):
-            for number, tab in enumerate(self.tabs, 1):
-                with TabPane(f"{number} {tab.title}", id=tab.id):
-                    yield TabBody(tab, id=f"body-{tab.id}")
+        # The tabs are mounted when the pane first shows an object: a view's first paint
+        # stays light (most visits never open the pane).
+
+    async def _mount_tabs(self) -> None:
+        tabbed = TabbedContent(initial=self.tabs[0].id)
+        for number, tab in enumerate(self.tabs, 1):
+            tabbed.compose_add_child(TabPane(f"{number} {tab.title}", TabBody(tab, id=f"body-{tab.id}"), id=tab.id))
+        await self.mount(tabbed)
+        self.tabs_mounted = True
+        self._show_current()
+        if self.has_focus_within or self.screen.has_class("-pane-full"):
+            self.call_after_refresh(self.focus_content)
 
     # -- the screen's API --------------------------------------------------------------
 
@@ -406,14 +416,21 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         self.key = key
         self.engine_host = key.partition("\x00")[0]
         self.query_one("#resource-detail-notice").display = False
+        if self.tabs_mounted:
+            self._show_current()
+        elif not self._mounting:
+            self._mounting = True
+            self.call_later(self._mount_tabs)
+
+    def _show_current(self) -> None:
         for body in self.query(TabBody):
             body.reset()
         self.load_active()
 
     @property
     def active_tab(self) -> str:
-        """The id of the shown tab."""
-        return self.query_one(TabbedContent).active
+        """The id of the shown tab (the first until the tabs are mounted)."""
+        return self.query_one(TabbedContent).active if self.tabs_mounted else self.tabs[0].id
 
     def body(self, tab: str) -> TabBody:
         """The body of a tab."""
@@ -421,6 +438,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
 
     def load_active(self, *, again: bool = False) -> None:
         """Load the shown tab unless it already shows the current object."""
+        if not self.tabs_mounted:
+            return
         body = self.body(self.active_tab)
         if self.key is None or (body.loaded_for == self.key and not again):
             return
@@ -460,6 +479,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
 
     def focus_content(self) -> None:
         """Focus the shown tab's content (its tab bar when it has none)."""
+        if not self.tabs_mounted:
+            return
         target = self.body(self.active_tab).focus_target
         (target or self.query_one(TabbedContent).query_one(Tabs)).focus()
 
@@ -475,8 +496,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that do nothing in the shown tab are hidden (Esc bubbles up without a search)."""
-        if not self.is_mounted:
-            return True
+        if not self.tabs_mounted:
+            return action not in ("close_search", "search", "next_match", "reveal", "show_tab_number")
         body = self.body(self.active_tab)
         if action == "close_search":
             return body.search_open
@@ -488,6 +509,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
 
     def action_show_tab(self, tab: str) -> None:
         """Show a tab by id."""
+        if not self.tabs_mounted:
+            return
         if self.has_focus_within:
             self.screen.set_focus(self.query_one(TabbedContent).query_one(Tabs))
         self.query_one(TabbedContent).active = tab
@@ -525,7 +548,7 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         """Copy the focused value, else the object's id (OSC 52)."""
         if self.key is None:
             return
-        value = self.body(self.active_tab).copy_text()
+        value = self.body(self.active_tab).copy_text() if self.tabs_mounted else None
         what = "value"
         if value is None:
             value, what = self.key.partition("\x00")[2], "id"

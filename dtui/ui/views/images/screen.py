@@ -67,7 +67,6 @@ class ImagesScreen(ReportsWorkerErrors, DetailScreen[ImageRow]):
 
     def on_mount(self) -> None:
         self.table.set_hosts(host_labels(self.app, self.view_host.hosts))
-        self.table.focus()
         # ResourceScreen.on_mount runs next and starts following the images.
 
     def kind(self) -> Kind[ImageRow]:
