@@ -149,6 +149,12 @@ async def test_the_detail_pane_has_inspect_and_history() -> None:
         assert table.row_count == 2
         assert "\x1b" not in table.get_row_at(1)[2].plain and "apt-get install" in table.get_row_at(1)[2].plain
         assert not any("hunter2" in str(node.label) for node in inspect.query_one("JsonTree").walk())
+        await _until(pilot, lambda: table.has_focus, "focus in the history table")
+        await pilot.press("y")
+        assert app.clipboard.startswith("a1a1a1a1a1a1\t"), "the history row under the cursor"
+        screen.detail.query_one("Tabs").focus()
+        await pilot.press("y")
+        assert app.clipboard == NGINX, "else the image id, not the row id"
 
 
 async def test_disk_usage_summary_and_prunes() -> None:

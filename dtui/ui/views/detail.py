@@ -38,6 +38,7 @@ from dtui.engine.errors import EngineError, NotFound
 from dtui.ui.safe_text import safe_line, strip_controls
 from dtui.ui.views.actions import Action
 from dtui.ui.views.screen import ResourceScreen
+from dtui.ui.views.table import split_row_key
 from dtui.ui.widgets.inspect_view import JsonEntry, JsonTree
 from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
 
@@ -354,6 +355,7 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
     Args:
         tabs: The tabs, in ``1``-``5`` key order.
         noun: What the objects are called ("image"), in notices.
+        copy_id: What ``y`` copies when no value is focused (default: the row's object id).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -377,8 +379,16 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
     ResourceDetail TabPane { padding: 0; height: 1fr; }
     """
 
-    def __init__(self, tabs: Sequence[DetailTab], *, noun: str = "object", id: str | None = None) -> None:
+    def __init__(
+        self,
+        tabs: Sequence[DetailTab],
+        *,
+        noun: str = "object",
+        copy_id: Callable[[Any], str] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
+        self.copy_id = copy_id
         if not 0 < len(tabs) <= MAX_TABS or len({tab.id for tab in tabs}) != len(tabs):
             raise ValueError(f"a detail pane needs 1 to {MAX_TABS} tabs with distinct ids")
         self.tabs = tuple(tabs)
@@ -414,7 +424,7 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         if key == self.key:
             return
         self.key = key
-        self.engine_host = key.partition("\x00")[0]
+        self.engine_host = split_row_key(key)[0]
         self.query_one("#resource-detail-notice").display = False
         if self.tabs_mounted:
             self._show_current()
@@ -449,7 +459,7 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
     @work(exclusive=True, group="resource-detail", exit_on_error=False)
     async def _load(self, key: str, tab: DetailTab, item: Any) -> None:
         """Load one tab (exclusive: the latest object or tab wins)."""
-        client = client_for(self.app, key.partition("\x00")[0])
+        client = client_for(self.app, split_row_key(key)[0])
         try:
             content = await tab.load(client, item)
         except EngineError as error:
@@ -461,6 +471,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         message.stop()
         if message.key == self.key:
             self.body(message.tab).show_content(message.key, message.content)
+            if message.tab == self.active_tab and isinstance(self.screen.focused, Tabs) and self.has_focus_within:
+                self.call_after_refresh(self.focus_content)  # focus follows into the tab once it has content
 
     def on_detail_failed(self, message: DetailFailed) -> None:
         message.stop()
@@ -551,7 +563,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         value = self.body(self.active_tab).copy_text() if self.tabs_mounted else None
         what = "value"
         if value is None:
-            value, what = self.key.partition("\x00")[2], "id"
+            value = self.copy_id(self.item) if self.copy_id is not None else split_row_key(self.key)[1]
+            what = "id"
         self.app.copy_to_clipboard(strip_controls(value))
         self.app.notify(f"Copied {what} ({len(value)} characters)", markup=False)
 
@@ -572,7 +585,11 @@ class DetailScreen(ResourceScreen[T], Generic[T]):
 
     def detail_pane(self) -> ResourceDetail:
         """The pane to compose (id ``detail``)."""
-        return ResourceDetail(self.DETAIL_TABS, noun=self.NOUN.rstrip("s"), id="detail")
+        return ResourceDetail(self.DETAIL_TABS, noun=self.NOUN.rstrip("s"), copy_id=self.copy_id, id="detail")
+
+    def copy_id(self, item: T) -> str:
+        """What the pane's ``y`` copies when no value is focused (the object's id)."""
+        return self.table.id_of(item)
 
     @property
     def detail(self) -> ResourceDetail:

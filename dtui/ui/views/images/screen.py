@@ -73,6 +73,10 @@ class ImagesScreen(ReportsWorkerErrors, DetailScreen[ImageRow]):
         """Images, one row per tag."""
         return images_kind()
 
+    def copy_id(self, item: ImageRow) -> str:
+        """``y`` in the pane copies the image id (the row id also holds the tag)."""
+        return item.image.id
+
     def detail_title(self, item: ImageRow) -> Text:
         """``▶ repo:tag  id  size``."""
         title = super().detail_title(item)
