@@ -1,7 +1,7 @@
 """Compose projects on the container screen: ``g`` groups, ``P`` filters, actions on a project row.
 
 On a project row of the grouped table (with nothing marked) ``s`` ``x`` ``r`` ``D`` act on
-every container of the project after one question, ``L`` opens the project's merged logs,
+every container of the project after one question (``K`` and ``p`` too, with their own dialogs), ``L`` opens the project's merged logs,
 ``space`` marks or unmarks all its containers and Enter folds or unfolds it. ``L`` on a
 container of a project opens the merged logs of its service (every replica). Marks win
 over the cursor, as everywhere on the table. ``P`` narrows the engine filter to one
@@ -118,6 +118,13 @@ class ProjectsMixin(LifecycleMixin):
             return None
         return table.group(key)
 
+    def targets(self) -> list[Target]:
+        """On a project row (nothing marked) every container of the project (``K``, ``p``)."""
+        group = self.cursor_group()
+        if group is None or not group.project:
+            return super().targets()
+        return list(self.grouped_table.members(group))
+
     def _project_targets(self, group: Group) -> list[Target] | None:
         """A project's containers, or None (with a notice) for the containers of no project."""
         if not group.project:
@@ -131,7 +138,9 @@ class ProjectsMixin(LifecycleMixin):
         text = Text(f"{verb.capitalize()} project ")
         text.append_text(safe_line(group.project, max_length=40, style="bold", keep_sgr=False))
         count = f"{len(targets)} container{'s' if len(targets) != 1 else ''}"
-        text.append(f": {count} (", style="bold")
+        text.append(": ")
+        text.append(count, style="bold")
+        text.append(" (")
         text.append_text(safe_line(", ".join(names[:5]) + (", …" if len(names) > 5 else ""), max_length=120))
         text.append(")?")
         return text
