@@ -242,7 +242,7 @@ class GroupedContainerTable(ContainerTable):
     def prune(self) -> None:
         """Also forget the folds of groups that have no container any more."""
         super().prune()
-        if self._objects or self.collapsed:
+        if self.collapsed:
             live = {group_key(split_row_key(k)[0], project_of(c)) for k, c in self._objects.items()}
             self.collapsed &= live
 

@@ -247,6 +247,14 @@ class ProjectsMixin(LifecycleMixin):
         any_running = any(c.is_running for _, c in targets)
         self.app.push_screen(RemoveScreen(self.project_question("remove", group, targets), force=any_running), chosen)
 
+    def action_logs(self) -> None:
+        """On a project row the project's merged logs (there is no single log), else the container's."""
+        group = self.cursor_group()
+        if group is not None and group.project:
+            self.action_merged_logs()
+            return
+        super().action_logs()
+
     def action_merged_logs(self) -> None:
         """On a project row the project's merged logs; on a container of a project its service's."""
         from dtui.ui.logs.merged import MergedLogScreen
