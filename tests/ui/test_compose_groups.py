@@ -192,6 +192,11 @@ async def test_merged_logs_of_a_project_or_a_service() -> None:
         assert sorted(s.container.name for s in app.screen.sources) == ["shop-db-1", "shop-web-10", "shop-web-2"]
         await pilot.press("escape")
         await _settle(pilot)
+        await pilot.press("l")  # a project has no single log: l merges too
+        await _settle(pilot)
+        assert isinstance(app.screen, MergedLogScreen) and len(app.screen.sources) == 3
+        await pilot.press("escape")
+        await _settle(pilot)
         await _cursor_to(pilot, app, "shop-web-2")
         await pilot.press("L")  # a container of a project: its service's replicas
         await _settle(pilot)
