@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
@@ -200,17 +200,22 @@ class GroupedContainerTable(ContainerTable):
         """Group rows are drawn here; container rows as in the flat table (indented in a project)."""
         group = self._groups.get(key)
         if group is not None:
-            return self.group_cells(group)
+            return self.group_cells(group, now)
         cells = super().row_cells(key, now)
         if self.grouped and "name" in cells:
             cells["name"] = Text(INDENT).append_text(cells["name"])
         return cells
 
-    def group_cells(self, group: Group) -> dict[str, Text]:
-        """The cells of one group row: fold arrow and name, running/total, services, config drift."""
+    def group_cells(self, group: Group, now: datetime | None = None) -> dict[str, Text]:
+        """The cells of one group row: fold arrow and name, running/total, services, config drift.
+
+        The row has the same cells as its containers' rows (blank but for these).
+        """
         containers = [self._objects[k] for k in group.members]
         running = sum(1 for c in containers if c.is_running)
-        cells: dict[str, Text] = {column.key: Text("") for column in self.columns_shown}
+        first = group.members[0]
+        blank = self.cells(first, self._objects[first], now or datetime.now(UTC))
+        cells: dict[str, Text] = {column: Text("") for column in blank}
         cells["mark"] = _GroupMarkCell(self._group_mark(group), group.key)
         arrow = "▸ " if group.key in self.collapsed else "▾ "
         name_style = "bold" if group.project else "bold dim italic"
@@ -224,14 +229,14 @@ class GroupedContainerTable(ContainerTable):
             count = len({s.service for s in services if s is not None})
             cells["image"] = Text(f"{count} service{'s' if count != 1 else ''}", style="dim")
             mixed = mixed_services(c.labels for c in containers)
-            if mixed and "status" in cells:
+            if mixed:
                 cells["status"] = safe_line(
                     f"config changed: {', '.join(mixed)}", max_length=_width(self, "status"), style="yellow",
                     keep_sgr=False,
                 )
         if "host" in cells:
             cells["host"] = safe_line(self._host_labels.get(group.host, group.host), max_length=24, style="dim")
-        return cells
+        return {column: cell for column, cell in cells.items() if column in blank}
 
     def _group_mark(self, group: Group) -> str:
         marked = sum(1 for k in group.members if k in self.marks)
@@ -248,7 +253,7 @@ class GroupedContainerTable(ContainerTable):
 
 
 def _width(table: GroupedContainerTable, column_key: str, taken: int = 0) -> int | None:
-    column: Column[Any] | None = next((c for c in table.columns_shown if c.key == column_key), None)
+    column: Column[Any] | None = next((c for c in table.COLUMNS if c.key == column_key), None)
     if column is None or column.max_length is None:
         return None
     return max(1, column.max_length - taken)
