@@ -14,7 +14,7 @@ import pytest
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.logs import LogScreen
@@ -163,48 +163,3 @@ async def test_the_same_keys_do_mutate_without_read_only(tmp_path: Any, monkeypa
         await _press_main_keys(pilot, app)
     sent = {request.split("/")[-1] if request.startswith("POST") else "DELETE" for request in _unsafe_requests(docker)}
     assert {"start", "stop", "restart", "kill", "pause", "DELETE"} <= sent, sent
-
-
-PROJECT_KEYS = ("s", "x", "r", "D", "K", "p", "L", "P")
-
-
-def _compose_docker() -> FakeDocker:
-    from tests.ui.compose_support import add_member
-
-    docker = FakeDocker()
-    add_member(docker, "shop", "web", 1)
-    add_member(docker, "shop", "db", 1, state="exited", status="Exited (0) 1 hour ago")
-    docker.engine.route("GET", "/containers/[^/]+/logs", chunks=[b""], hang=True)
-    return docker
-
-
-async def _press_project_keys(pilot: Pilot[Any], app: DtuiApp) -> None:
-    """Group by project, then press the project keys on the project row (nothing marked)."""
-    await pilot.press("g")
-    await _settle(pilot)
-    for key in PROJECT_KEYS:
-        app.screen.query_one(DataTable).move_cursor(row=0)  # the "shop" row
-        await pilot.press(key)
-        await _settle(pilot)
-        if key == "L":
-            from dtui.ui.logs.merged import MergedLogScreen
-
-            assert isinstance(app.screen, MergedLogScreen) and len(app.screen.sources) == 2
-        await _back_to(pilot, app, MainScreen)
-        await _leave_input(pilot, app)
-
-
-@pytest.mark.parametrize("read_only", [True, False], ids=["read-only", "read-write"])
-async def test_project_row_keys_send_only_get_in_read_only(read_only: bool) -> None:
-    """On a project row: nothing but GET read-only; the project's start, stop, restart and remove otherwise."""
-    docker = _compose_docker()
-    app = docker.app(read_only=read_only, show_all=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, 0.3)
-        await _press_project_keys(pilot, app)
-        assert app.is_running
-    sent = {request.split("/")[-1] if request.startswith("POST") else "DELETE" for request in _unsafe_requests(docker)}
-    if read_only:
-        assert sent == set()
-    else:
-        assert {"start", "stop", "restart", "kill", "pause", "DELETE"} <= sent, sent
