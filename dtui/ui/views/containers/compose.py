@@ -129,8 +129,8 @@ class GroupedContainerTable(ContainerTable):
         return self.groups().get(group_key(split_row_key(key)[0], project_of(container)))
 
     def members(self, group: Group) -> list[tuple[str, ContainerSummary]]:
-        """The group's containers as (row key, container), in display order (filtered out ones last)."""
-        shown = self.visible_keys()
+        """The group's containers as (row key, container), in the table's order (filtered out ones last)."""
+        shown = super()._wanted_order()  # folded or not, in the order the rows show in
         position = {key: index for index, key in enumerate(shown)}
         keys = sorted(group.members, key=lambda k: (position.get(k, len(shown)), k))
         return [(key, self._objects[key]) for key in keys]
@@ -146,6 +146,10 @@ class GroupedContainerTable(ContainerTable):
         if cursor is not None and is_group_key(cursor):
             group = self.group(cursor)
             cursor = self.members(group)[0][0] if group is not None and group.members else None
+        elif grouped and cursor is not None:
+            group = self.group_of(cursor)
+            if group is not None and group.key in self.collapsed:
+                cursor = group.key  # its container is folded away: the cursor goes to its project
         self._sync(cursor)
 
     def toggle_collapsed(self, key: str) -> None:
