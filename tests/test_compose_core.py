@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from dtui.core.compose import (
+    DEPENDS_LABEL,
     PROJECT_LABEL,
     ComposeLabels,
+    WaveGate,
+    dependency_waves,
     mixed_services,
     project_of_filter,
     service_order,
@@ -39,3 +44,35 @@ def test_project_filter_is_added_replaced_and_dropped_keeping_the_rest() -> None
     assert project_of_filter(odd) == "it's; rm -rf" and odd.filters["label"].count(f"{PROJECT_LABEL}=shop") == 0
     back = without_project(odd)
     assert back.filters == before.filters and back.limit == 5
+
+
+def test_depends_on_label_and_waves() -> None:
+    labels = {**compose_labels("shop", "web", 1), DEPENDS_LABEL: "db:service_healthy:false, cache:service_started:true"}
+    assert ComposeLabels.of(labels).depends_on == {"db", "cache"}  # type: ignore[union-attr]
+    assert dependency_waves({"web": {"db", "cache"}, "db": set(), "cache": {"db"}, "job": {"gone"}}) == [
+        ["db", "job"], ["cache"], ["web"],
+    ]
+    assert dependency_waves({"a": {"b"}, "b": {"a"}, "c": set()}) == [["c"], ["a", "b"]]  # a cycle goes last
+
+
+async def test_wave_gate_runs_a_wave_after_the_one_before_even_when_it_fails() -> None:
+    gate = WaveGate({"db": 0, "web1": 1, "web2": 1, "proxy": 2})
+    order: list[str] = []
+
+    async def call(name: str, fail: bool = False) -> str:
+        order.append(f"{name} start")
+        await asyncio.sleep(0.01)
+        order.append(f"{name} end")
+        if fail:
+            raise RuntimeError(name)
+        return name
+
+    results = await asyncio.gather(
+        gate.run("proxy", lambda: call("proxy")), gate.run("web1", lambda: call("web1", fail=True)),
+        gate.run("web2", lambda: call("web2")), gate.run("db", lambda: call("db")),
+        gate.run("other", lambda: call("other")), return_exceptions=True,
+    )
+    assert results[0] == "proxy" and isinstance(results[1], RuntimeError)
+    assert order.index("db end") < order.index("web1 start") and order.index("db end") < order.index("web2 start")
+    assert order.index("proxy start") > max(order.index("web1 end"), order.index("web2 end"))
+    assert order.index("other start") < order.index("db end")  # not in a wave: not held

@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from dtui.core.compose import PROJECT_LABEL
+from dtui.core.compose import DEPENDS_LABEL, PROJECT_LABEL
 from dtui.ui.app import DtuiApp
 from dtui.ui.logs.merged import MergedLogScreen
 from dtui.ui.screens.modals import ConfirmScreen, RemoveScreen
@@ -243,3 +243,32 @@ async def test_hostile_project_names_are_shown_inert() -> None:
         await pilot.press("x")
         await _settle(pilot)
         assert isinstance(app.screen, ConfirmScreen) and "\x1b" not in app.screen.question.plain
+
+
+async def test_a_project_starts_in_dependency_order_and_stops_in_reverse() -> None:
+    docker = FakeDocker()
+    # db (first in the table) depends on web here, so web must be started first and stopped last.
+    for item in (add_member(docker, "shop", "db", 1, state="exited"), add_member(docker, "shop", "web", 1, state="exited")):
+        if item["Names"] == ["/shop-db-1"]:
+            item["Labels"][DEPENDS_LABEL] = "web:service_started:false"
+    app = docker.app(show_all=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("g")
+        await _settle(pilot)
+        assert _rows(app) == ["[shop]", "shop-db-1", "shop-web-1"]
+        await _cursor_to(pilot, app, "[shop]")
+        await pilot.press("s", "y")
+        await _settle(pilot)
+        started = [_name_of(docker, path.split("/")[-2]) for _, path in docker.mutations()]
+        assert started == ["shop-web-1", "shop-db-1"]
+        for item in docker.containers.values():
+            item["State"] = "running"
+        app.screen.action_reload()  # type: ignore[attr-defined]
+        await _settle(pilot)
+        docker.engine.requests.clear()
+        await _cursor_to(pilot, app, "[shop]")
+        await pilot.press("x", "y")
+        await _settle(pilot)
+        stopped = [_name_of(docker, path.split("?")[0].split("/")[-2]) for _, path in docker.mutations()]
+        assert stopped == ["shop-db-1", "shop-web-1"]

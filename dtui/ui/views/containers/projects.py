@@ -1,7 +1,8 @@
 """Compose projects on the container screen: ``g`` groups, ``P`` filters, actions on a project row.
 
 On a project row of the grouped table (with nothing marked) ``s`` ``x`` ``r`` ``D`` act on
-every container of the project after one question (``K`` and ``p`` too, with their own dialogs), ``L`` opens the project's merged logs,
+every container of the project after one question (``K`` and ``p`` too, with their own dialogs;
+start, restart and stop go service by service in ``depends_on`` order), ``L`` opens the project's merged logs,
 ``space`` marks or unmarks all its containers and Enter folds or unfolds it. ``L`` on a
 container of a project opens the merged logs of its service (every replica). Marks win
 over the cursor, as everywhere on the table. ``P`` narrows the engine filter to one
@@ -23,7 +24,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from dtui.core.compose import ComposeLabels, project_of_filter, with_project, without_project
+from dtui.core.compose import (
+    ComposeLabels,
+    WaveGate,
+    dependency_waves,
+    project_of_filter,
+    with_project,
+    without_project,
+)
 from dtui.core.engine_filter import EngineFilter, FilterSyntaxError
 from dtui.engine.models import ContainerSummary
 from dtui.ui.safe_text import safe_line, safe_plain
@@ -212,9 +220,10 @@ class ProjectsMixin(LifecycleMixin):
             return
         context = self.action_context()
         objects = {c.id: c for _, c in concerned}
+        gate = WaveGate(start_waves(concerned, reverse=action.id == "stop"))
 
         def one(client: Any, object_id: str) -> Awaitable[object]:
-            return call(client, objects[object_id], context)
+            return gate.run(object_id, lambda: call(client, objects[object_id], context))
 
         def run() -> None:
             self.run_on(concerned, action.id, action.pending or action.id, one)
@@ -279,6 +288,22 @@ class ProjectsMixin(LifecycleMixin):
             service = _service(table.get(key))
             members = [(k, c) for k, c in members if _service(c) == service]
         return [(split_row_key(k)[0], c) for k, c in members]
+
+
+def start_waves(targets: list[Target], *, reverse: bool = False) -> dict[str, int]:
+    """The wave of each container id: services after those they depend on (``reverse``: before)."""
+    services: dict[str, str] = {}
+    depends_on: dict[str, set[str]] = {}
+    for _, container in targets:
+        compose = ComposeLabels.of(container.labels)
+        service = compose.service if compose is not None else ""
+        services[container.id] = service
+        depends_on.setdefault(service, set()).update(compose.depends_on if compose is not None else ())
+    waves = dependency_waves(depends_on)
+    if reverse:
+        waves.reverse()
+    wave_of = {service: index for index, wave in enumerate(waves) for service in wave}
+    return {container_id: wave_of[service] for container_id, service in services.items()}
 
 
 def _service(container: ContainerSummary | None) -> str | None:
