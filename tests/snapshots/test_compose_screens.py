@@ -24,7 +24,8 @@ def _fleet() -> Any:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_grouped_table(snap_compare: Any, size: tuple[int, int]) -> None:
-    """Grouped (`g`, then ctrl+Home and Enter to fold blog): "▸ blog 0/1 running 1 service" folded
+    """Grouped (`g`, then ctrl+Home and Enter to fold blog), the status line saying "sort: name ▲
+    by project": "▸ blog 0/1 running 1 service" folded
     with the cursor on it; "▾ shop 3/3 running 2 services" with, indented, shop-db-1,
     shop-web-2, shop-web-10 (service, then replica number) and at 160 wide the status
     "config changed: web"; "▾ (no project) 1/2 running" with adhoc and cron."""

@@ -135,6 +135,12 @@ class GroupedContainerTable(ContainerTable):
         keys = sorted(group.members, key=lambda k: (position.get(k, len(shown)), k))
         return [(key, self._objects[key]) for key in keys]
 
+    @property
+    def sort_label(self) -> str:
+        """The order in words (the status line), saying when rows are grouped by project."""
+        label = super().sort_label
+        return f"{label} by project" if self.grouped else label
+
     # -- changing the view -------------------------------------------------------------
 
     def set_grouped(self, grouped: bool) -> None:
