@@ -61,5 +61,8 @@ CONTAINER_ACTIONS = ActionTable("main", (
     Action("escape", "escape", "Back", listed=False),
     Action("reload", "ctrl+r", "Reload", "Re-list the containers"),
     Action("hosts", "H", "Hosts", "Switch hosts, or show several hosts together"),
+    Action("group", "g", "Group", "Group the containers by compose project (Enter folds a project)", VIEW),
+    Action("project_filter", "P", "Project", "Filter by compose project (engine filter label=com.docker.compose.project=)",
+           VIEW),
     Action("help", "question_mark", "Help", "Show the keys of this screen", show=True),
 ), groups=(CONTAINERS, VIEW))
