@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 
 from dtui.engine.models import Change
 from dtui.ui.safe_text import safe_line
-from dtui.ui.widgets.detail_common import DetailTab
+from dtui.ui.widgets.detail_common import ContainerTab
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -59,7 +59,7 @@ class ChangesList(VerticalScroll):
     """Scrolls the change list; focusable so the keyboard can scroll it."""
 
 
-class ChangesView(DetailTab):
+class ChangesView(ContainerTab):
     """Filter box over the list of changes; reloaded each time the tab is shown."""
 
     DEFAULT_CSS = """

@@ -1,6 +1,6 @@
 """What the detail pane's tabs share: one lifecycle, one result message, the engine client.
 
-Each tab (`DetailTab`) declares what it fetches and how it shows the result; the base runs
+Each tab (`ContainerTab`) declares what it fetches and how it shows the result; the base runs
 the rest the same way for all: load when shown (again on each show, or every
 ``REFRESH_SECONDS``), stop when hidden or when the container changes, drop answers for a
 container no longer shown, and turn a 404 into "container removed" plus `ContainerGone`.
@@ -45,7 +45,7 @@ class TabLoaded(Message):
 
 @dataclass
 class TabEnded(Message):
-    """A tab's stream for one container closed without an error (see `DetailTab.STREAMS`)."""
+    """A tab's stream for one container closed without an error (see `ContainerTab.STREAMS`)."""
 
     container_id: str
 
@@ -64,8 +64,8 @@ def engine_client(widget: Widget) -> EngineClient:
     return client_for(widget.app, host)
 
 
-class DetailTab(ReportsWorkerErrors, Vertical):
-    """One tab of the detail pane, showing one container at a time.
+class ContainerTab(ReportsWorkerErrors, Vertical):
+    """One tab of the container detail pane, showing one container at a time.
 
     Subclasses set the class attributes and implement `fetch` (or `results` for a stream),
     `show_result` and `show_text`; they may override `reset`, `failure_text` and `ended`.

@@ -22,7 +22,7 @@ from textual.widgets import Static, TabbedContent, TabPane, Tabs
 from dtui.engine.models import ContainerSummary
 from dtui.ui.safe_text import safe_line, strip_controls
 from dtui.ui.widgets.changes_view import ChangesView
-from dtui.ui.widgets.detail_common import ContainerGone, DetailTab
+from dtui.ui.widgets.detail_common import ContainerGone, ContainerTab
 from dtui.ui.widgets.inspect_view import InspectView
 from dtui.ui.widgets.stats_panel import StatsView
 from dtui.ui.widgets.top_view import DEFAULT_PS_ARGS, TopView
@@ -43,7 +43,7 @@ class TabSpec:
 
     id: str
     title: str
-    make: Callable[[DetailPane], DetailTab]
+    make: Callable[[DetailPane], ContainerTab]
     searchable: bool = False
     reveals: bool = False
 
@@ -175,10 +175,10 @@ class DetailPane(Vertical):
     def _tab_bar(self) -> Tabs:
         return self.query_one(TabbedContent).query_one(Tabs)
 
-    def _views(self) -> list[DetailTab]:
-        return list(self.query_one(TabbedContent).query(DetailTab))
+    def _views(self) -> list[ContainerTab]:
+        return list(self.query_one(TabbedContent).query(ContainerTab))
 
-    def _active_view(self) -> DetailTab:
+    def _active_view(self) -> ContainerTab:
         return self._views()[TABS.index(self.active_tab)]
 
     def on_container_gone(self, message: ContainerGone) -> None:

@@ -23,7 +23,7 @@ from textual.widgets.tree import TreeNode
 
 from dtui.engine.models import ContainerDetail
 from dtui.ui.safe_text import safe_line, strip_controls
-from dtui.ui.widgets.detail_common import DetailTab
+from dtui.ui.widgets.detail_common import ContainerTab
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -236,7 +236,7 @@ class JsonTree(Tree[JsonEntry]):
         self.move_cursor(node)
 
 
-class InspectView(DetailTab):
+class InspectView(ContainerTab):
     """Summary header, JSON tree and the ``/`` search box; loaded once per container."""
 
     DEFAULT_CSS = """

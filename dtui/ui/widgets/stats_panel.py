@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.stats import RateField, StatsSample, rate
-from dtui.ui.widgets.detail_common import DetailTab, engine_client
+from dtui.ui.widgets.detail_common import ContainerTab, engine_client
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -228,7 +228,7 @@ class StatsPanel(Vertical):
             self.query_one(f"#value-{metric.key}", Static).update(Text("—"))
 
 
-class StatsView(DetailTab):
+class StatsView(ContainerTab):
     """The Stats tab: streams the shown container's stats while visible."""
 
     DEFAULT_CSS = """

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from dtui.engine.errors import Conflict, EngineError
 from dtui.engine.models import ProcessTable
 from dtui.ui.safe_text import safe_line
-from dtui.ui.widgets.detail_common import DetailTab
+from dtui.ui.widgets.detail_common import ContainerTab
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -32,7 +32,7 @@ class ProcessGrid(DataTable[Text]):
         raise SkipAction()
 
 
-class TopView(DetailTab):
+class TopView(ContainerTab):
     """Process list of the shown container, refreshed while visible.
 
     Args:
