@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.log_follow import RESUME_TAIL, ResumeFilter
 from dtui.engine.streams import LogLine
 from dtui.engine.swarm_models import Service, ServiceLogLine
+from dtui.ui.logs.screen import LogScreen
 from dtui.ui.logs.source import LogBatch, LogRequest, SourceStatus, failed
 
 if TYPE_CHECKING:
@@ -77,3 +78,11 @@ class ServiceLogSource:
         async with aclosing(batches) as lines:  # type: ignore[type-var]
             async for batch in lines:
                 yield [as_log_line(line) for line in batch]
+
+
+def open_service_logs(screen: Any, host: str, service: Service) -> None:
+    """Push the log screen over every task of ``service`` (on its manager ``host``)."""
+    source = ServiceLogSource(service, lambda: screen.view_host.client_for(host))
+    defaults = screen.view_host.config.defaults
+    screen.app.push_screen(LogScreen(source, max_lines=defaults.log_buffer, tail=200))
+

@@ -13,19 +13,19 @@ from textual.widgets import DataTable
 from dtui.engine.swarm_models import Service
 from dtui.live.kind import Kind
 from dtui.live.swarm_kinds import services_kind
-from dtui.ui.logs.screen import LogScreen
-from dtui.ui.views.actions import ActionTable
+from dtui.ui.views.actions import ActionTable, open_screen
 from dtui.ui.views.containers.table import relative_time
 from dtui.ui.views.screen import Target
 from dtui.ui.views.swarm.actions import SERVICE_ACTIONS, refuse_unscalable, scale_by
 from dtui.ui.views.swarm.base import SwarmScreen
 from dtui.ui.views.swarm.forms import CountPrompt, ServiceCreateScreen
-from dtui.ui.views.swarm.logs import ServiceLogSource
+from dtui.ui.views.swarm.logs import open_service_logs
 from dtui.ui.views.table import NO_VALUE, Column, ResourceTable, Sort
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
 
+TASKS_SCREEN = "dtui.ui.views.swarm.tasks:TasksScreen"
 _UPDATE_STYLES = {"updating": "yellow", "paused": "red", "rollback_started": "yellow", "rollback_paused": "red",
                   "completed": "green", "rollback_completed": "green"}
 
@@ -108,11 +108,9 @@ class ServicesScreen(SwarmScreen[Service]):
 
     def action_tasks(self) -> None:
         """Show the tasks of the service under the cursor."""
-        from dtui.ui.views.swarm.tasks import TasksScreen
-
         target = self.cursor_target()
         if target is not None:
-            self.app.push_screen(TasksScreen(*target))
+            open_screen(TASKS_SCREEN, *target)(self)
 
     def action_logs(self) -> None:
         """Every task's log lines, prefixed by the task."""
@@ -184,11 +182,3 @@ class ServicesScreen(SwarmScreen[Service]):
 async def _scale_to(client: EngineClient, service: Service, count: int) -> None:
     refuse_unscalable(service)
     await client.swarm.scale(service, max(0, count))
-
-
-def open_service_logs(screen: Any, host: str, service: Service) -> None:
-    """Push the log screen over every task of ``service`` (on its manager ``host``)."""
-    source = ServiceLogSource(service, lambda: screen.view_host.client_for(host))
-    defaults = screen.view_host.config.defaults
-    screen.app.push_screen(LogScreen(source, max_lines=defaults.log_buffer, tail=200))
-

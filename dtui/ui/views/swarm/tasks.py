@@ -19,7 +19,7 @@ from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.containers.table import relative_time
 from dtui.ui.views.swarm.actions import TASK_ACTIONS
 from dtui.ui.views.swarm.base import SwarmScreen
-from dtui.ui.views.swarm.services import open_service_logs
+from dtui.ui.views.swarm.logs import open_service_logs
 from dtui.ui.views.table import NO_VALUE, Column, ResourceTable, Sort
 
 _STATE_STYLES = {"running": "green", "failed": "red", "rejected": "red", "shutdown": "dim", "complete": "dim",
