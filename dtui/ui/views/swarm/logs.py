@@ -16,6 +16,7 @@ from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.log_follow import RESUME_TAIL, ResumeFilter
 from dtui.engine.streams import LogLine
 from dtui.engine.swarm_models import Service, ServiceLogLine
+from dtui.ui.logs.labels import NAME_WIDTH_MAX
 from dtui.ui.logs.screen import LogScreen
 from dtui.ui.logs.source import LogBatch, LogRequest, SourceStatus, failed
 
@@ -27,10 +28,20 @@ def _since(when: datetime | None) -> str | None:
     return None if when is None else f"{when.timestamp():.9f}"
 
 
+def task_label(task: str) -> str:
+    """The task's name cut to the log screen's label width, keeping its slot (``long-na….2``)."""
+    if len(task) <= NAME_WIDTH_MAX:
+        return task
+    service, dot, slot = task.rpartition(".")
+    if not dot or len(slot) > 6:
+        return task  # a global task (``web.<node id>``): the screen cuts it
+    return service[: NAME_WIDTH_MAX - len(slot) - 2] + "…." + slot
+
+
 def as_log_line(line: ServiceLogLine) -> LogLine:
     """The log screen's line, labelled with its task."""
     stream: Literal["stdout", "stderr"] = "stderr" if line.stream == "stderr" else "stdout"
-    return LogLine(line.text, stream, line.timestamp, source=line.task)
+    return LogLine(line.text, stream, line.timestamp, source=task_label(line.task))
 
 
 class ServiceLogSource:
