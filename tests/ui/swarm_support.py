@@ -7,6 +7,7 @@ answers 500 "update out of sequence"); ``emit`` sends a service event.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -93,7 +94,7 @@ class FakeSwarm:
                  error: str = "") -> str:
         task_id = f"{service_id[:10]}task{slot:02d}{len(self.tasks):02d}".ljust(25, "0")
         status: dict[str, Any] = {"State": state, "Message": "started", "Timestamp": _stamp(CREATED),
-                                  "ContainerStatus": {"ContainerID": (task_id * 3)[:64]}}
+                                  "ContainerStatus": {"ContainerID": hashlib.sha256(task_id.encode()).hexdigest()}}
         if error:
             status["Err"] = error
         self.tasks[task_id] = {"ID": task_id, "ServiceID": service_id, "Slot": slot, "NodeID": NODE_ID,

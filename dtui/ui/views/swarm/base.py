@@ -133,6 +133,11 @@ class SwarmScreen(ResourceScreen[T]):
             self.touch(host, "")
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 node``, ``3 nodes``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _label(screen: Any, host: str) -> str:
     """The host's short name (as the container view's Host column shows it)."""
     connection = getattr(screen.app, "connections", {}).get(host)

@@ -12,7 +12,7 @@ from dtui.live.kind import Kind
 from dtui.live.swarm_kinds import nodes_kind
 from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.swarm.actions import NODE_ACTIONS
-from dtui.ui.views.swarm.base import SwarmScreen
+from dtui.ui.views.swarm.base import SwarmScreen, plural
 from dtui.ui.views.table import NO_VALUE, Column, ResourceTable, Sort
 
 _AVAILABILITY_STYLES = {"active": "green", "pause": "yellow", "drain": "red"}
@@ -40,8 +40,8 @@ class NodeTable(ResourceTable[Node]):
         Column("status", "Status", render=lambda n, now: _styled(n.state, _STATUS_STYLES)),
         Column("manager", "Manager", render=_manager),
         Column("engine", "Engine", 20, text=lambda n: n.engine_version or NO_VALUE),
-        Column("addr", "Address", 24, text=lambda n: n.addr or NO_VALUE, style="dim"),
         Column("id", "ID", text=lambda n: n.short_id, style="dim"),
+        Column("addr", "Address", 24, text=lambda n: n.addr or NO_VALUE, style="dim"),
     )
     SORTS = {
         "role": Sort("role", lambda n: (n.role != "manager", n.hostname, n.id)),
@@ -75,6 +75,6 @@ class NodesScreen(SwarmScreen[Node]):
             nodes = list(self.table.objects.values())
             ready = sum(1 for n in nodes if n.state == "ready")
             managers = sum(1 for n in nodes if n.role == "manager")
-            text.append(f"  {len(nodes)} nodes ({managers} managers), {ready} ready  sort: {self.table.sort_label}",
-                        style="dim")
+            text.append(f"  {plural(len(nodes), 'node')} ({plural(managers, 'manager')}), {ready} ready"
+                        f"  sort: {self.table.sort_label}", style="dim")
         return text

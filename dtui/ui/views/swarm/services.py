@@ -17,7 +17,7 @@ from dtui.ui.views.actions import ActionTable, open_screen
 from dtui.ui.views.containers.table import relative_time
 from dtui.ui.views.screen import Target
 from dtui.ui.views.swarm.actions import SERVICE_ACTIONS, refuse_unscalable, scale_by
-from dtui.ui.views.swarm.base import SwarmScreen
+from dtui.ui.views.swarm.base import SwarmScreen, plural
 from dtui.ui.views.swarm.forms import CountPrompt, ServiceCreateScreen
 from dtui.ui.views.swarm.logs import open_service_logs
 from dtui.ui.views.table import NO_VALUE, Column, ResourceTable, Sort
@@ -86,7 +86,7 @@ class ServicesScreen(SwarmScreen[Service]):
         text = Text("Swarm services", style="bold")
         if self.is_mounted:
             services = list(self.table.objects.values())
-            text.append(f"  {len(services)} services, {sum(s.running for s in services)}/"
+            text.append(f"  {plural(len(services), 'service')}, {sum(s.running for s in services)}/"
                         f"{sum(s.desired for s in services)} tasks running", style="dim")
             if self.table.marks:
                 text.append(f", {len(self.table.marks)} marked", style="dim")

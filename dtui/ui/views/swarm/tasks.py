@@ -18,7 +18,7 @@ from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.containers.table import relative_time
 from dtui.ui.views.swarm.actions import TASK_ACTIONS
-from dtui.ui.views.swarm.base import SwarmScreen
+from dtui.ui.views.swarm.base import SwarmScreen, plural
 from dtui.ui.views.swarm.logs import open_service_logs
 from dtui.ui.views.table import NO_VALUE, Column, ResourceTable, Sort
 
@@ -101,7 +101,7 @@ class TasksScreen(SwarmScreen[TaskRow]):
         if self.is_mounted:
             rows = list(self.table.objects.values())
             running = sum(1 for r in rows if r.task.is_running)
-            text.append(f"  {running} running, {len(rows)} tasks listed  sort: {self.table.sort_label}", style="dim")
+            text.append(f"  {running} running, {plural(len(rows), 'task')} listed  sort: {self.table.sort_label}", style="dim")
         return text
 
     def settling(self, item: TaskRow) -> bool:
