@@ -28,6 +28,10 @@ def _since(when: datetime | None) -> str | None:
     return None if when is None else f"{when.timestamp():.9f}"
 
 
+def _when(line: LogLine) -> float:
+    return line.timestamp.timestamp() if line.timestamp is not None else 0.0
+
+
 def task_label(task: str) -> str:
     """The task's name cut to the log screen's label width, keeping its slot (``long-na….2``)."""
     if len(task) <= NAME_WIDTH_MAX:
@@ -72,7 +76,8 @@ class ServiceLogSource:
             )
             async with aclosing(batches) as lines:  # type: ignore[type-var]
                 async for batch in lines:
-                    kept = [line for line in map(as_log_line, batch) if line.stream in wanted and resume.keep(line)]
+                    ordered = sorted(map(as_log_line, batch), key=_when)  # each task's backlog comes whole
+                    kept = [line for line in ordered if line.stream in wanted and resume.keep(line)]
                     if kept:
                         yield kept
         except NotFound:
