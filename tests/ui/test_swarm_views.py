@@ -18,7 +18,9 @@ from dtui.engine.client import EngineClient
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.modals import ConfirmScreen
 from dtui.ui.views.swarm.forms import CountPrompt, ServiceCreateScreen
+from dtui.ui.logs.screen import LogScreen
 from dtui.ui.views.swarm.services import ServicesScreen
+from dtui.ui.views.swarm.tasks import TasksScreen
 from dtui.ui.views.table import row_key
 from tests.support.wait import wait_until
 from tests.ui.host_support import HOST_A, HOST_B, FakeHost, app_of
@@ -157,3 +159,42 @@ async def test_the_create_form_publishes_ports_in_ingress_mode_and_the_new_servi
     ]
     assert body["Mode"] == {"Replicated": {"Replicas": 3}} and body["TaskTemplate"]["ContainerSpec"]["Args"] == [
         "sleep", "3600"]
+
+
+async def test_service_events_and_swarm_task_container_events_re_list_other_containers_do_not() -> None:
+    swarm = FakeSwarm()
+    web = swarm.add("web", replicas=2)
+    app = swarm.docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _services(pilot, app, 1)
+        await _until(pilot, lambda: len(swarm.docker.subscriptions) >= 2)  # the container view's and ours
+        listings = lambda: swarm.docker.engine.paths("GET").count("/services")  # noqa: E731
+        before = listings()
+        swarm.docker.emit("start", "c" * 64, image="busybox")  # a plain container: no swarm label
+        await pilot.pause(0.4)
+        assert listings() == before
+        swarm.services[web]["ServiceStatus"]["RunningTasks"] = 1
+        swarm.docker.emit("die", "d" * 64, **{"com.docker.swarm.service.id": web})
+        await _until(pilot, lambda: screen.table.get_cell(row_key(HOST, web), "replicas").plain == "1/2")
+        swarm.services[web]["Spec"]["Mode"]["Replicated"]["Replicas"] = 5
+        swarm.emit("service", "update", web)
+        await _until(pilot, lambda: screen.table.get_cell(row_key(HOST, web), "mode").plain == "replicated 5")
+
+
+async def test_l_on_a_task_opens_its_containers_log_here_and_says_where_it_runs_elsewhere() -> None:
+    swarm = FakeSwarm()
+    web = swarm.add("web", replicas=1)
+    local = next(iter(swarm.tasks.values()))
+    swarm.docker.add("web.1.x", id=local["Status"]["ContainerStatus"]["ContainerID"])
+    remote = swarm.add_task(web, 2)
+    swarm.tasks[remote]["NodeID"] = "othernode000000000000000"
+    app = swarm.docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _services(pilot, app, 1)
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, TasksScreen) and len(app.screen.table.objects) == 2)
+        await pilot.press("down", "l")
+        await _until(pilot, lambda: any("not on this engine" in n for n in _notes(app)))
+        await pilot.press("up", "l")
+        await _until(pilot, lambda: isinstance(app.screen, LogScreen))
+        assert app.screen.container is not None and app.screen.container.name == "web.1.x"
