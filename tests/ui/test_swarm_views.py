@@ -18,7 +18,10 @@ from dtui.engine.client import EngineClient
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.modals import ConfirmScreen
 from dtui.ui.views.swarm.forms import CountPrompt, ServiceCreateScreen
+from dtui.engine.log_follow import ResumeFilter
 from dtui.ui.logs.screen import LogScreen
+from dtui.ui.logs.source import LogRequest, SourceStatus
+from dtui.ui.views.swarm.logs import ServiceLogSource
 from dtui.ui.views.swarm.services import ServicesScreen
 from dtui.ui.views.swarm.tasks import TasksScreen
 from dtui.ui.views.table import row_key
@@ -198,3 +201,25 @@ async def test_l_on_a_task_opens_its_containers_log_here_and_says_where_it_runs_
         await pilot.press("up", "l")
         await _until(pilot, lambda: isinstance(app.screen, LogScreen))
         assert app.screen.container is not None and app.screen.container.name == "web.1.x"
+
+
+async def test_the_service_log_source_labels_orders_filters_and_reads_all() -> None:
+    swarm = FakeSwarm()
+    service_id = swarm.add("a-rather-long-service-name", replicas=2)
+    client = swarm.docker.engine.client()
+    try:
+        service = await client.swarm.service(service_id)
+        source = ServiceLogSource(service, lambda: client)
+        got = [item async for item in source.follow(LogRequest(follow=False, tail=10), ResumeFilter())]
+        batches = [item for item in got if isinstance(item, list)]
+        lines = [line for batch in batches for line in batch]
+        assert [(line.source, line.text) for line in lines] == [
+            ("a-rather-long….1", "hello from slot 1"), ("a-rather-long….2", "hello from slot 2"),
+        ]
+        assert [s.state for s in got if isinstance(s, SourceStatus)] == ["reading", "ended"]
+        quiet = [item async for item in source.follow(LogRequest(follow=False, stdout=False), ResumeFilter())]
+        assert not [item for item in quiet if isinstance(item, list)], "stdout lines dropped when only stderr"
+        saved = [line async for batch in source.read_all() for line in batch]
+        assert len(saved) == 2 and swarm.docker.engine.requests[-1].url.params["tail"] == "all"
+    finally:
+        await client.aclose()
