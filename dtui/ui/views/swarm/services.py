@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -143,25 +143,31 @@ class ServicesScreen(SwarmScreen[Service]):
 
         self.app.push_screen(CountPrompt(self.question("scale", targets), first.replicas or 0), typed)
 
-    def _scale(self, targets: list[Target], new_count: Any, step: int | None) -> None:
-        """Scale by ``step`` (fresh read) or to ``new_count(service)``; confirm when reaching 0."""
+    def _scale(self, targets: list[Target], new_count: Callable[[Service], int], step: int | None) -> None:
+        """Scale by ``step`` (fresh read) or to ``new_count(service)``.
+
+        Asks first when a service would go to 0 (``[confirm] scale_down``), and once for
+        several services, as every bulk action does.
+        """
         if not targets:
             return
         services: dict[str, Service] = {self.table.id_of(s): s for _, s in targets}
+        verb = "scale" if step is None else ("scale up" if step > 0 else "scale down")
 
         def call(client: EngineClient, service_id: str) -> Awaitable[object]:
             service = services[service_id]
             if step is not None:
                 return scale_by(client, service, step)
-            return _scale_to(client, service, int(new_count(service)))
+            return _scale_to(client, service, new_count(service))
 
         def run() -> None:
-            label = "scale" if step is None else ("scale up" if step > 0 else "scale down")
-            self.run_on(targets, label, "scaling", call)
+            self.run_on(targets, verb, "scaling", call)
 
         to_zero = [t for t in targets if t[1].scalable and new_count(t[1]) <= 0]
         if to_zero and self.view_host.config.confirms("scale_down"):
-            self.confirmed("scale to 0 replicas, stopping every task of", to_zero if len(targets) == 1 else targets, run)
+            self.confirmed("scale to 0 replicas, stopping every task of", to_zero, run)
+        elif len(targets) > 1:
+            self.confirmed(verb, targets, run)
         else:
             run()
 
