@@ -8,6 +8,7 @@ the shared engine, which is in no swarm.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -34,6 +35,8 @@ from tests.support.engine import TEST_IMAGE
 from tests.support.pty_run import PtyProcess
 
 SIZE = (140, 36)
+HINT = "Podman has no swarm" if os.environ.get("DTUI_TEST_ENGINE") == "podman" else "docker swarm init"
+"""What the views say on the shared engine, which is in no swarm (Podman: has none)."""
 HELLO = "echo hello from $HOSTNAME; exec sleep 3600"
 
 
@@ -190,8 +193,8 @@ async def test_the_views_on_an_engine_outside_a_swarm_say_how_to_init_one(engine
         await pilot.pause(0.3)
         await pilot.press("W")
         notice = lambda: str(app.screen.query_one("#swarm-notice", Static).render())  # noqa: E731
-        await _until(pilot, lambda: isinstance(app.screen, ServicesScreen) and "docker swarm init" in notice(), 15)
+        await _until(pilot, lambda: isinstance(app.screen, ServicesScreen) and HINT in notice(), 15)
         assert not app.screen.table.objects
         await pilot.press("N")
-        await _until(pilot, lambda: isinstance(app.screen, NodesScreen) and "docker swarm init" in notice(), 15)
+        await _until(pilot, lambda: isinstance(app.screen, NodesScreen) and HINT in notice(), 15)
         assert _errors(app) == []
