@@ -7,13 +7,17 @@ what the picture must show.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
+from dtui.ui.views.images.disk_usage import DiskUsageScreen
+from dtui.ui.views.images.screen import ImagesScreen
 from tests.snapshots.test_screens import ENGINE_VERSION, SIZES, frozen_clock, settle
 from tests.ui.host_support import HOST_A, HOST_B, FakeHost, app_of
+from tests.support.wait import wait_until
 from tests.ui.images_support import FakeImages
 
 __all__ = ["frozen_clock"]  # the autouse fixture, imported so it applies here too
@@ -25,11 +29,25 @@ def _app(fake: FakeImages) -> Any:
     return app
 
 
-async def _open(pilot: Pilot[Any], *keys: str) -> None:
-    await settle(pilot)
-    for key in keys:
-        await pilot.press(key)
+def _open(
+    *keys: str, ready: Callable[[Any], object] = lambda app: True, after: tuple[str, ...] = ()
+) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Settle, press the keys (settling after each), wait until ``ready(app)`` holds, press ``after``."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        await wait_until(pilot, lambda: ready(pilot.app), timeout=20, what="the picture's data")
+        await pilot.press(*after)
+        await settle(pilot)
+
+    return run_before
+
+
+def _rows(count: int) -> Callable[[Any], object]:
+    return lambda app: isinstance(app.screen, ImagesScreen) and app.screen.table.row_count == count
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -39,7 +57,7 @@ def test_images(snap_compare: Any, size: tuple[int, int]) -> None:
     by 2), postgres:16 (used by 1), then the dangling <none> (dim italic); sizes 4.3MB /
     187.7MB / 431.0MB / 12.5MB; created 5w / 3d / 5h / 10m ago; footer with Remove and Run."""
     assert snap_compare(_app(FakeImages(hostile=True)), terminal_size=size,
-                        run_before=lambda pilot: _open(pilot, "I"))
+                        run_before=_open("I", ready=_rows(6)))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -48,14 +66,16 @@ def test_images_detail_pane(snap_compare: Any, size: tuple[int, int]) -> None:
     "1 Inspect" and "2 History", a summary (tags, id, created 2026-04-28, size, linux/amd64,
     command nginx -g 'daemon off;', used by web01, web02, labels) over the collapsed tree."""
     assert snap_compare(_app(FakeImages()), terminal_size=size,
-                        run_before=lambda pilot: _open(pilot, "I", "down", "enter"))
+                        run_before=_open(
+        "I", "down", "enter", ready=lambda app: app.screen.detail.body("inspect").content is not None))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_disk_usage(snap_compare: Any, size: tuple[int, int]) -> None:
     """Four lines: Images 4/2 635.4MB reclaimable 16.8MB (2%); Containers 3/3 3.6kB 0B (0%);
     Local Volumes 2/1 60.0MB 8.0MB (13%); Build Cache 1/0 30.0MB 30.0MB (100%); footer prune keys."""
-    assert snap_compare(_app(FakeImages()), terminal_size=size, run_before=lambda pilot: _open(pilot, "U"))
+    assert snap_compare(_app(FakeImages()), terminal_size=size, run_before=_open(
+        "U", ready=lambda app: isinstance(app.screen, DiskUsageScreen) and app.screen.table.row_count == 4))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -69,4 +89,5 @@ def test_images_of_two_hosts(snap_compare: Any, size: tuple[int, int]) -> None:
     app = app_of(FakeHost(HOST_A, docker=FakeImages().docker), FakeHost(HOST_B, docker=second.docker),
                  engine_version=ENGINE_VERSION)
     app.animation_level = "none"
-    assert snap_compare(app, terminal_size=size, run_before=lambda pilot: _open(pilot, "I"))
+    # Home: the cursor stays on the row it was on, which depends on which host answered first.
+    assert snap_compare(app, terminal_size=size, run_before=_open("I", ready=_rows(6), after=("home",)))
