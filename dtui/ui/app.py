@@ -34,6 +34,9 @@ Connector = Callable[[Endpoint], EngineClient]
 ScreenFactory = Callable[[], Screen[Any]]
 """Builds the first screen."""
 
+TERMINAL_OWNS = frozenset({"command_palette", "quit"})
+"""App actions bound with priority (ctrl+p, ctrl+q) whose keys go to a focused live terminal instead."""
+
 FIRST_SCREEN = "dtui.ui.views.containers.screen:MainScreen"
 """The screen dtui opens on, by name (the app imports no screen module: no import circle)."""
 
@@ -42,6 +45,8 @@ KEYMAP_SCOPES = {
     "the detail pane": "dtui.ui.widgets.detail_pane:DetailPane",
     "the log screen": "dtui.ui.screens.logs:LogScreen",
     "the merged log screen": "dtui.ui.screens.merged_logs:MergedLogScreen",
+    "the shells pane": "dtui.ui.terminal.pane:ShellPane",
+    "a terminal": "dtui.ui.terminal.view:TerminalView",
 }
 """Where remappable bindings live, per scope named in keymap problems, by name."""
 
@@ -87,7 +92,7 @@ class DtuiApp(ReportsWorkerErrors, App[int]):
         live: What every host holds now, kept current from its events (views subscribe).
     """
 
-    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss"]
+    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss", "terminal/terminal.tcss"]
     TITLE = "dtui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -148,6 +153,12 @@ class DtuiApp(ReportsWorkerErrors, App[int]):
         self.push_screen(self._first_screen())
         for problem in problems:
             self.notify(safe_plain(problem, max_length=300), title="Config", severity="warning", markup=False, timeout=15)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+p and ctrl+q reach the shell while a live terminal has the focus."""
+        if action in TERMINAL_OWNS and getattr(self.focused, "takes_every_key", False):
+            return False
+        return super().check_action(action, parameters)
 
     def _apply_theme(self) -> list[str]:
         wanted = self.config.theme or self._remembered_theme()

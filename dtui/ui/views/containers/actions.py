@@ -61,5 +61,11 @@ CONTAINER_ACTIONS = ActionTable("main", (
     Action("escape", "escape", "Back", listed=False),
     Action("reload", "ctrl+r", "Reload", "Re-list the containers"),
     Action("hosts", "H", "Hosts", "Switch hosts, or show several hosts together"),
+    Action("exec_shell", "E", "Shell", "Open a shell (or a command) in the selected container, in a pane",
+           CONTAINERS, mutating=True),
+    Action("attach", "A", "Attach", "Attach to the selected container's main process, in a pane", CONTAINERS,
+           mutating=True),
+    Action("exec_command", "ctrl+e", "Full-terminal shell",
+           "Run a shell (or a command) in the selected container on the whole terminal", CONTAINERS, mutating=True),
     Action("help", "question_mark", "Help", "Show the keys of this screen", show=True),
 ), groups=(CONTAINERS, VIEW))

@@ -30,13 +30,15 @@ from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.containers.actions import CONTAINER_ACTIONS
 from dtui.ui.views.containers.lifecycle import LifecycleMixin
 from dtui.ui.views.containers.table import ContainerTable
+from dtui.ui.terminal.pane import ShellPane
+from dtui.ui.terminal.shells import ShellsMixin
 from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.status_bar import StatusBar
 
 PANE_FOLLOW_SECONDS = 0.15
 
 
-class MainScreen(LifecycleMixin):
+class MainScreen(ShellsMixin, LifecycleMixin):
     """Where the operator lives: every container, live."""
 
     ACTIONS: ClassVar[ActionTable] = CONTAINER_ACTIONS
@@ -64,6 +66,7 @@ class MainScreen(LifecycleMixin):
         yield StatusBar(id="status")
         yield ContainerTable(id="containers")
         yield DetailPane(id="detail", ps_args=self.dtui.config.defaults.ps_args)
+        yield ShellPane(id="shells")
         yield Input(placeholder="quick filter: name, image or id (Esc clears)", id="quick-filter")
         yield Footer()
 
@@ -209,7 +212,10 @@ class MainScreen(LifecycleMixin):
             self.action_details()
 
     def action_zoom_pane(self) -> None:
-        """Toggle the detail pane full screen (opening it if needed)."""
+        """Toggle the shells pane full screen when it is open, else the detail pane (opening it if needed)."""
+        if self.shells_open:
+            self.toggle_shells_full()
+            return
         if not self.has_class("-pane-open"):
             self.action_details()
         self.toggle_class("-pane-full")

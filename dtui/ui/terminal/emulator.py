@@ -1,0 +1,153 @@
+"""A VT100/xterm screen kept by pyte: bytes in, a grid of cells and replies out.
+
+pyte consumes every escape sequence the process writes; nothing of the raw stream ever
+reaches the real terminal (the widget renders cells, and :func:`clean_cell` drops control
+characters pyte draws as text). Scrolled-off lines go to a bounded history.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections import deque
+from collections.abc import Mapping
+from typing import Any, Final
+
+import pyte
+from pyte.screens import Char, Margins
+
+DEFAULT_HISTORY: Final = 1000
+"""Scrolled-off lines kept per terminal."""
+FEED_CHUNK: Final = 16384
+"""Bytes fed to pyte at once (the caller yields to the event loop between chunks)."""
+APP_CURSOR_MODE: Final = 1 << 5
+"""DECCKM (private mode 1, as pyte stores private modes): cursor keys send ``ESC O A``."""
+BRACKETED_PASTE_MODE: Final = 2004 << 5
+"""Private mode 2004: pastes are wrapped in ``ESC [ 200 ~`` ... ``ESC [ 201 ~``."""
+MAX_REPLY_BYTES: Final = 4096
+"""Answers (cursor position reports...) kept until sent; a flood of queries is cut."""
+
+Line = Mapping[int, Char]
+
+_DROPPED: Final = dict.fromkeys([*range(0x01, 0x07), *range(0x10, 0x1B), *range(0x1C, 0x20), *range(0x80, 0xA0),
+                                0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+"""C0 controls a terminal ignores, C1 controls and bidi controls (pyte would draw some, or lose the rest of the run)."""
+
+_UNSAFE = frozenset(
+    [chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA0)]
+    + ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+)
+
+
+def clean_cell(data: str) -> str:
+    """A cell's text with control characters (C0, DEL, C1, bidi overrides) shown as ``?``."""
+    if data.isascii() and data.isprintable():
+        return data
+    return "".join("?" if c in _UNSAFE else c for c in data)
+
+
+class _Screen(pyte.Screen):
+    """pyte's screen with a bounded history of lines scrolled off the top and collected replies."""
+
+    def __init__(self, columns: int, lines: int, history: int) -> None:
+        self.history: deque[Line] = deque(maxlen=history)
+        self.replies: list[str] = []
+        self.reply_size = 0
+        super().__init__(columns, lines)
+
+    def index(self) -> None:
+        top, bottom = self.margins or Margins(0, self.lines - 1)
+        if self.cursor.y == bottom and top == 0:
+            self.history.append(self.buffer[top])
+        super().index()
+
+    def write_process_input(self, data: str) -> None:
+        if self.reply_size + len(data) <= MAX_REPLY_BYTES:
+            self.replies.append(data)
+            self.reply_size += len(data)
+
+    def set_title(self, param: str) -> None:
+        """Titles are ignored (a container must not name dtui's tabs)."""
+
+    def set_icon_name(self, param: str) -> None:
+        """Icon names are ignored too."""
+
+
+class Emulator:
+    """One terminal's state: feed it output, read its lines, cursor, modes and replies.
+
+    Args:
+        columns: Width in cells.
+        lines: Height in lines.
+        history: Scrolled-off lines kept.
+    """
+
+    def __init__(self, columns: int, lines: int, history: int = DEFAULT_HISTORY) -> None:
+        self._screen = _Screen(max(columns, 1), max(lines, 1), history)
+        self._stream = pyte.Stream(self._screen)
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    @property
+    def columns(self) -> int:
+        """Width in cells."""
+        return int(self._screen.columns)
+
+    @property
+    def lines(self) -> int:
+        """Height in lines."""
+        return int(self._screen.lines)
+
+    @property
+    def history(self) -> deque[Line]:
+        """Lines scrolled off the top, oldest first (bounded)."""
+        return self._screen.history
+
+    def line(self, y: int) -> Line:
+        """The cells of screen line ``y`` (missing cells are blanks)."""
+        return self._screen.buffer[y]
+
+    @property
+    def cursor(self) -> tuple[int, int, bool]:
+        """(x, y, visible)."""
+        cursor: Any = self._screen.cursor
+        return int(cursor.x), int(cursor.y), not cursor.hidden
+
+    @property
+    def app_cursor(self) -> bool:
+        """The program asked for application cursor keys."""
+        return APP_CURSOR_MODE in self._screen.mode
+
+    @property
+    def bracketed_paste(self) -> bool:
+        """The program asked for bracketed paste."""
+        return BRACKETED_PASTE_MODE in self._screen.mode
+
+    def feed(self, data: bytes) -> set[int]:
+        """Apply output bytes; returns the screen lines that changed.
+
+        A sequence pyte cannot parse (e.g. a number too long for ``int``) resets the
+        parser, not the screen: the stream goes on.
+        """
+        try:
+            self._stream.feed(self._decoder.decode(data).translate(_DROPPED))
+        except Exception:  # noqa: BLE001 - hostile input must not end the session
+            self._stream = pyte.Stream(self._screen)
+        return self.take_dirty()
+
+    def take_dirty(self) -> set[int]:
+        """The lines changed since the last call."""
+        dirty = {y for y in self._screen.dirty if 0 <= y < self._screen.lines}
+        self._screen.dirty.clear()
+        return dirty
+
+    def take_replies(self) -> bytes:
+        """What the terminal answers the process (e.g. ``ESC [ 6 n`` -> ``ESC [ row ; col R``)."""
+        replies, self._screen.replies = self._screen.replies, []
+        self._screen.reply_size = 0
+        return "".join(replies).encode("utf-8", "replace")
+
+    def resize(self, columns: int, lines: int) -> None:
+        """Follow a new size (every line is redrawn)."""
+        columns, lines = max(columns, 1), max(lines, 1)
+        if (columns, lines) != (self.columns, self.lines):
+            self._screen.resize(lines, columns)
+            self._screen.dirty.update(range(lines))
