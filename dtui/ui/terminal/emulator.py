@@ -8,12 +8,13 @@ characters pyte draws as text). Scrolled-off lines go to a bounded history.
 from __future__ import annotations
 
 import codecs
-from collections import deque
+import copy
+from collections import defaultdict, deque
 from collections.abc import Mapping
 from typing import Any, Final
 
 import pyte
-from pyte.screens import Char, Margins
+from pyte.screens import Char, Margins, StaticDefaultDict
 
 DEFAULT_HISTORY: Final = 1000
 """Scrolled-off lines kept per terminal."""
@@ -23,6 +24,8 @@ APP_CURSOR_MODE: Final = 1 << 5
 """DECCKM (private mode 1, as pyte stores private modes): cursor keys send ``ESC O A``."""
 BRACKETED_PASTE_MODE: Final = 2004 << 5
 """Private mode 2004: pastes are wrapped in ``ESC [ 200 ~`` ... ``ESC [ 201 ~``."""
+ALTERNATE_SCREEN_MODES: Final = frozenset({47, 1047, 1049})
+"""Private modes that switch to the alternate screen (full-screen programs: vi, less, top)."""
 MAX_REPLY_BYTES: Final = 4096
 """Answers (cursor position reports...) kept until sent; a flood of queries is cut."""
 
@@ -52,13 +55,28 @@ class _Screen(pyte.Screen):
         self.history: deque[Line] = deque(maxlen=history)
         self.replies: list[str] = []
         self.reply_size = 0
+        self._main: tuple[Any, Any] | None = None  # the main screen's buffer and cursor while the alternate shows
         super().__init__(columns, lines)
 
     def index(self) -> None:
         top, bottom = self.margins or Margins(0, self.lines - 1)
-        if self.cursor.y == bottom and top == 0:
+        if self.cursor.y == bottom and top == 0 and self._main is None:
             self.history.append(self.buffer[top])
         super().index()
+
+    def set_mode(self, *modes: int, **kwargs: Any) -> None:
+        if kwargs.get("private") and self._main is None and ALTERNATE_SCREEN_MODES.intersection(modes):
+            self._main = (self.buffer, copy.copy(self.cursor))
+            self.buffer = defaultdict(lambda: StaticDefaultDict(self.default_char))
+            self.dirty.update(range(self.lines))
+        super().set_mode(*modes, **kwargs)
+
+    def reset_mode(self, *modes: int, **kwargs: Any) -> None:
+        if kwargs.get("private") and self._main is not None and ALTERNATE_SCREEN_MODES.intersection(modes):
+            self.buffer, self.cursor = self._main
+            self._main = None
+            self.dirty.update(range(self.lines))
+        super().reset_mode(*modes, **kwargs)
 
     def write_process_input(self, data: str) -> None:
         if self.reply_size + len(data) <= MAX_REPLY_BYTES:

@@ -1,0 +1,56 @@
+"""The real ``dtui`` on a pty against the real engine: a shell in the pane (E), then on the full terminal (ctrl+e)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support import engine as support
+from tests.support.pty_run import PtyProcess
+
+COLUMNS, ROWS = 100, 30
+
+
+@pytest.fixture
+def busybox(engine_host: str) -> Iterator[str]:
+    """A running busybox container (name), removed afterwards."""
+    name = f"shell-{support.SESSION_ID}"
+    container_id = support.run_container(engine_host, ["sleep", "300"], name=name)
+    try:
+        yield name
+    finally:
+        with support.sync_client(engine_host) as client:
+            client.delete(f"/containers/{container_id}", params={"force": "1"})
+
+
+def test_shell_in_the_pane_then_on_the_full_terminal(engine_host: str, busybox: str) -> None:
+    argv = [sys.executable, "-m", "dtui", "-H", engine_host, "--filter", f"name={busybox}"]
+    terminal = PtyProcess(argv, columns=COLUMNS, rows=ROWS)
+    try:
+        terminal.wait_for(busybox.encode(), timeout=30)
+        mark = len(terminal.output)
+        terminal.send("E")
+        mark = terminal.wait_for(b"Run in", timeout=10, start=mark)
+        terminal.send("\r", pause=0.5)
+        mark = terminal.wait_for(b"# ", timeout=20, start=mark)  # busybox sh's prompt, in the pane
+        terminal.send("echo hi-$((6*7))\r")
+        mark = terminal.wait_for(b"hi-42", timeout=15, start=mark)
+        terminal.send("exit 3\r")
+        mark = terminal.wait_for(b"The shell exited with code 3.", timeout=15, start=mark)
+        terminal.send("\x17", pause=0.5)  # ctrl+w closes the ended tab
+        assert terminal.alive()
+
+        terminal.send("\x05")  # ctrl+e: the same shell on the whole terminal
+        mark = terminal.wait_for(b"Run in", timeout=10, start=mark)
+        terminal.send("\r", pause=0.5)
+        mark = terminal.wait_for(b"ctrl-p ctrl-q detaches", timeout=15, start=mark)
+        terminal.send("stty size\r")
+        mark = terminal.wait_for(f"{ROWS} {COLUMNS}".encode(), timeout=15, start=mark)
+        terminal.send("exit 5\r")
+        terminal.wait_for(b"exited with code 5", timeout=15, start=mark)  # dtui is back: its notification
+        terminal.send("q", pause=0.5)
+        assert terminal.process.wait(timeout=10) == 0
+    finally:
+        terminal.close()
