@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 import pyte
+from pyte import modes as mo
+from pyte.charsets import LAT1_MAP
 from pyte.screens import Char, Margins, StaticDefaultDict
 
 DEFAULT_HISTORY: Final = 1000
@@ -27,6 +29,7 @@ BRACKETED_PASTE_MODE: Final = 2004 << 5
 ALTERNATE_SCREEN_MODES: Final = frozenset({47, 1047, 1049})
 """Private modes that switch to the alternate screen (full-screen programs: vi, less, top)."""
 MAX_REPLY_BYTES: Final = 4096
+MAX_CACHED_STYLES: Final = 256
 """Answers (cursor position reports...) kept until sent; a flood of queries is cut."""
 
 Line = Mapping[int, Char]
@@ -55,14 +58,67 @@ class _Screen(pyte.Screen):
         self.history: deque[Line] = deque(maxlen=history)
         self.replies: list[str] = []
         self.reply_size = 0
+        self._cells: dict[Char, dict[str, Char]] = {}  # cells are immutable: one per (style, character)
         self._main: tuple[Any, Any] | None = None  # the main screen's buffer and cursor while the alternate shows
         super().__init__(columns, lines)
 
     def index(self) -> None:
+        """pyte's ``index`` (scroll up at the bottom margin), keeping the line that leaves the top."""
         top, bottom = self.margins or Margins(0, self.lines - 1)
-        if self.cursor.y == bottom and top == 0 and self._main is None:
-            self.history.append(self.buffer[top])
-        super().index()
+        if self.cursor.y != bottom:
+            self.cursor_down()
+            return
+        buffer = self.buffer
+        if top == 0 and self._main is None:
+            self.history.append(buffer[top])
+        self.dirty.update(range(self.lines))
+        for y in range(top, bottom):
+            below = buffer.get(y + 1)  # a missing line is blank: no need to build one
+            if below is None:
+                buffer.pop(y, None)
+            else:
+                buffer[y] = below
+        buffer.pop(bottom, None)
+
+    def draw(self, data: str) -> None:
+        """pyte's ``draw``, with a fast path for plain ASCII (one shared cell per character and style)."""
+        charset = self.g1_charset if self.charset else self.g0_charset
+        if charset is not LAT1_MAP or mo.IRM in self.mode or not (data.isascii() and data.isprintable()):
+            super().draw(data)
+            return
+        cursor: Any = self.cursor
+        cells = self._cells_of(cursor.attrs)
+        columns, wraps = self.columns, mo.DECAWM in self.mode
+        start = 0
+        while start < len(data):
+            if cursor.x >= columns:
+                if not wraps:  # each further character overwrites the last column
+                    self.buffer[cursor.y][columns - 1] = self._cell(cells, cursor.attrs, data[-1])
+                    break
+                self.dirty.add(cursor.y)
+                self.carriage_return()
+                self.linefeed()
+            line, x = self.buffer[cursor.y], cursor.x
+            piece = data[start : start + columns - x]
+            for character in piece:
+                line[x] = cells.get(character) or self._cell(cells, cursor.attrs, character)
+                x += 1
+            cursor.x = x
+            start += len(piece)
+        self.dirty.add(cursor.y)
+
+    def _cells_of(self, attrs: Char) -> dict[str, Char]:
+        cells = self._cells.get(attrs)
+        if cells is None:
+            if len(self._cells) >= MAX_CACHED_STYLES:
+                self._cells.clear()
+            cells = self._cells[attrs] = {}
+        return cells
+
+    @staticmethod
+    def _cell(cells: dict[str, Char], attrs: Char, character: str) -> Char:
+        cell = cells[character] = attrs._replace(data=character)
+        return cell
 
     def set_mode(self, *modes: int, **kwargs: Any) -> None:
         if kwargs.get("private") and self._main is None and ALTERNATE_SCREEN_MODES.intersection(modes):
