@@ -159,3 +159,16 @@ async def test_read_only_refuses_shells(sources: list[FakeSource]) -> None:
         await pilot.press("E", "A", "ctrl+e")
         await _settle(pilot)
         assert not sources and not app.screen.query(TerminalView)
+
+
+async def test_the_full_terminal_is_refused_in_a_browser(
+    sources: list[FakeSource], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DtuiApp, "is_web", property(lambda self: True))
+    app = _docker().app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("ctrl+e")
+        await _settle(pilot, 0.1)
+        assert not isinstance(app.screen, ShellPrompt) and not sources
+        assert any("cannot run in a browser" in str(n.message) for n in app._notifications)

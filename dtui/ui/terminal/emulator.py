@@ -195,6 +195,10 @@ class Emulator:
         """The program asked for bracketed paste."""
         return BRACKETED_PASTE_MODE in self._screen.mode
 
+    def follow_bare_newlines(self) -> None:
+        """Treat LF as CR LF (output without a TTY, e.g. an attach to a container started without ``-t``)."""
+        self._screen.set_mode(mo.LNM)
+
     def feed(self, data: bytes) -> set[int]:
         """Apply output bytes; returns the screen lines that changed.
 

@@ -61,7 +61,7 @@ async def run_full_terminal(app: App[object], source: TerminalSource, banner: st
             return await relay(source, banner, *_terminal_fds())
     except SuspendNotSupported:
         return Outcome("The full-terminal mode needs a real terminal.", failed=True)
-    except OSError as error:
+    except (OSError, termios.error) as error:
         return Outcome(f"The full-terminal mode failed: {error}", failed=True)
 
 

@@ -106,6 +106,7 @@ class ExecSource:
         self._terminals = Terminals(client)
         self._container = container
         self.command = tuple(command)
+        self._what = "The command" if self.command else "The shell"
         self._detach_keys = detach_keys
         self._exec_id = ""
 
@@ -138,7 +139,7 @@ class ExecSource:
             await self._terminals.exec_resize(self._exec_id, height, width)
 
     async def outcome(self) -> Outcome:
-        what = "The shell" if len(self.command) == 1 else "The command"
+        what = self._what
         try:
             state = await self._terminals.exec_inspect(self._exec_id)
             if state.running:

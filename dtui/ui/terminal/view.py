@@ -141,6 +141,8 @@ class TerminalView(Widget, can_focus=True):
         try:
             async with self.source.open(size) as session:
                 self._session = session
+                if getattr(session, "tty", True) is False:
+                    self.emulator.follow_bare_newlines()
                 self._invalidate({self.emulator.cursor[1]})
                 writer = asyncio.create_task(self._write_inputs(session))
                 try:
