@@ -72,6 +72,15 @@ class ShellPane(Vertical):
         if view is not None:
             view.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``ctrl+w`` belongs to a running shell while its terminal has the focus."""
+        if action == "close_shell" and getattr(self.screen.focused, "takes_every_key", False):
+            return False
+        return True
+
+    def on_terminal_view_ended(self, message: TerminalView.Ended) -> None:
+        self.screen.refresh_bindings()  # the footer: ctrl+w closes now, the screen's keys are back
+
     def on_terminal_view_left(self, message: TerminalView.Left) -> None:
         message.stop()
         self.post_message(self.FocusLeft())

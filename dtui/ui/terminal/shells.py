@@ -27,6 +27,12 @@ def short_host(host: str) -> str:
 class ShellsMixin(ResourceScreen[ContainerSummary]):
     """The shell actions of the container screen and the pane they open."""
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a live terminal has the focus its keys are the shell's: the screen's actions step back."""
+        if getattr(self.focused, "takes_every_key", False) and self.ACTIONS.get(action) is not None:
+            return False
+        return super().check_action(action, parameters)
+
     @property
     def shells(self) -> ShellPane:
         """The shells pane (hidden until the first shell opens)."""
