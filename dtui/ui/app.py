@@ -35,7 +35,7 @@ ScreenFactory = Callable[[], Screen[Any]]
 """Builds the first screen."""
 
 TERMINAL_OWNS = frozenset({"command_palette", "quit"})
-"""App actions bound with priority (ctrl+p, ctrl+q) whose keys go to a focused live terminal instead."""
+"""App actions bound with priority (ctrl+p, ctrl+q) whose keys go to a focused terminal instead."""
 
 FIRST_SCREEN = "dtui.ui.views.containers.screen:MainScreen"
 """The screen dtui opens on, by name (the app imports no screen module: no import circle)."""
@@ -155,8 +155,8 @@ class DtuiApp(ReportsWorkerErrors, App[int]):
             self.notify(safe_plain(problem, max_length=300), title="Config", severity="warning", markup=False, timeout=15)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """ctrl+p and ctrl+q reach the shell while a live terminal has the focus."""
-        if action in TERMINAL_OWNS and getattr(self.focused, "takes_every_key", False):
+        """ctrl+p and ctrl+q reach the shell while a terminal has the focus."""
+        if action in TERMINAL_OWNS and getattr(self.focused, "holds_app_keys", False):
             return False
         return super().check_action(action, parameters)
 

@@ -29,7 +29,7 @@ def _pane(monkeypatch: pytest.MonkeyPatch, *, ended: bool) -> None:
         source = FakeSource()
         source.write(SCREEN)
         if ended:
-            source.write(b"exit 3\r\n")
+            source.write(b"exit\r\n")
             source.end()
         return source
 

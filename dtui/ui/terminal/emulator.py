@@ -80,6 +80,34 @@ class _Screen(pyte.Screen):
                 buffer[y] = below
         buffer.pop(bottom, None)
 
+    def resize(self, lines: int | None = None, columns: int | None = None) -> None:
+        """Like a real terminal: a shorter screen drops blank lines under the cursor first, then
+        moves top lines into the history (pyte would drop top lines and leave the cursor behind)."""
+        lines, columns = lines or self.lines, columns or self.columns
+        if lines < self.lines:
+            drop_top = max(self.lines - lines - (self.lines - 1 - self.cursor.y), 0)
+            if drop_top:
+                self._scroll_off(drop_top)
+            for y in range(lines, self.lines):
+                self.buffer.pop(y, None)
+            self.lines = lines
+        super().resize(lines, columns)
+        self.set_margins()
+        self.cursor.y = min(self.cursor.y, self.lines - 1)
+        self.dirty.update(range(self.lines))
+
+    def _scroll_off(self, count: int) -> None:
+        buffer = self.buffer
+        if self._main is None:
+            self.history.extend(buffer[y] for y in range(count))
+        for y in range(self.lines):
+            below = buffer.get(y + count) if y + count < self.lines else None
+            if below is None:
+                buffer.pop(y, None)
+            else:
+                buffer[y] = below
+        self.cursor.y -= count
+
     def draw(self, data: str) -> None:
         """pyte's ``draw``, with a fast path for plain ASCII (one shared cell per character and style)."""
         charset = self.g1_charset if self.charset else self.g0_charset

@@ -45,6 +45,28 @@ class Outcome:
     failed: bool = False
 
 
+DETACHED_MARK = b"read escape sequence"
+"""What the engine writes when the detach keys end an exec (it then ends the process: exit code 126)."""
+TAIL_BYTES = 256
+
+
+class _WatchedSession:
+    """A session that keeps the last bytes it read (to tell a detach from an exit)."""
+
+    def __init__(self, session: Session, tty: bool) -> None:
+        self._session = session
+        self.tty = tty
+        self.tail = b""
+
+    async def read(self) -> bytes:
+        data = await self._session.read()
+        self.tail = (self.tail + data)[-TAIL_BYTES:]
+        return data
+
+    async def write(self, data: bytes) -> None:
+        await self._session.write(data)
+
+
 class NoShell(EngineError):
     """None of the candidate shells runs in the container."""
 
@@ -109,6 +131,7 @@ class ExecSource:
         self._what = "The command" if self.command else "The shell"
         self._detach_keys = detach_keys
         self._exec_id = ""
+        self._watched: _WatchedSession | None = None
 
     @property
     def intro(self) -> str:
@@ -129,7 +152,8 @@ class ExecSource:
         command = await self._command()
         self._exec_id = await self._terminals.exec_create(self._container, command, detach_keys=self._detach_keys)
         async with self._terminals.exec_start(self._exec_id, size=size) as session:
-            yield session
+            self._watched = _WatchedSession(session, session.tty)
+            yield self._watched
 
     def open(self, size: tuple[int, int]) -> AbstractAsyncContextManager[Session]:
         return self._open(size)
@@ -144,6 +168,8 @@ class ExecSource:
             state = await self._terminals.exec_inspect(self._exec_id)
             if state.running:
                 return Outcome(f"Detached; {what.lower()} keeps running in the container.")
+            if state.exit_code == 126 and self._watched is not None and DETACHED_MARK in self._watched.tail:
+                return Outcome(f"Detached (the detach keys); the engine ended {what.lower()}.")
             if not (await self._client.containers.inspect(self._container)).running:
                 return Outcome(f"The container stopped; {exit_line(what.lower(), state.exit_code)}", failed=True)
         except EngineError as error:

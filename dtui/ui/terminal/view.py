@@ -109,6 +109,14 @@ class TerminalView(Widget, can_focus=True):
         return self.live and self.has_focus
 
     @property
+    def holds_app_keys(self) -> bool:
+        """The app's priority keys (ctrl+p, ctrl+q) stay away while the terminal has the focus.
+
+        Also once the session ended: detach keys typed a moment too late must not quit dtui.
+        """
+        return self.has_focus
+
+    @property
     def scrolled(self) -> int:
         """Lines scrolled back into the history (0: following the screen)."""
         return self._scrolled
