@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from dtui.engine.errors import Conflict
@@ -172,3 +173,32 @@ async def test_the_full_terminal_is_refused_in_a_browser(
         await _settle(pilot, 0.1)
         assert not isinstance(app.screen, ShellPrompt) and not sources
         assert any("cannot run in a browser" in str(n.message) for n in app._notifications)
+
+
+class _ViewApp(App[None]):
+    def __init__(self, source: FakeSource) -> None:
+        super().__init__()
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        yield TerminalView(self.source)
+
+
+async def test_scrollback_stays_put_under_new_output_and_a_key_returns() -> None:
+    source = FakeSource()
+    app = _ViewApp(source)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(TerminalView)
+        view.focus()
+        source.write(b"".join(b"line %d\r\n" % n for n in range(100)))
+        await _settle(pilot, 0.1)
+        await pilot.press("shift+pageup")
+        await _settle(pilot, 0.05)
+        assert view.scrolled == 5
+        top = view.render_line(0).text.rstrip()
+        source.write(b"more\r\nmore\r\n")
+        await _settle(pilot, 0.1)
+        assert view.scrolled == 7 and view.render_line(0).text.rstrip() == top
+        await pilot.press("x")
+        await _settle(pilot, 0.05)
+        assert view.scrolled == 0 and source.typed.endswith(b"x")

@@ -28,6 +28,8 @@ BRACKETED_PASTE_MODE: Final = 2004 << 5
 """Private mode 2004: pastes are wrapped in ``ESC [ 200 ~`` ... ``ESC [ 201 ~``."""
 ALTERNATE_SCREEN_MODES: Final = frozenset({47, 1047, 1049})
 """Private modes that switch to the alternate screen (full-screen programs: vi, less, top)."""
+COLUMN_MODE: Final = 3
+"""DECCOLM (80/132 columns): ignored, the pane's width is the widget's."""
 MAX_REPLY_BYTES: Final = 4096
 MAX_CACHED_STYLES: Final = 256
 """Answers (cursor position reports...) kept until sent; a flood of queries is cut."""
@@ -58,6 +60,7 @@ class _Screen(pyte.Screen):
         self.history: deque[Line] = deque(maxlen=history)
         self.replies: list[str] = []
         self.reply_size = 0
+        self.scrolled_off = 0  # lines ever moved into the history (it is bounded; this is not)
         self._cells: dict[Char, dict[str, Char]] = {}  # cells are immutable: one per (style, character)
         self._main: tuple[Any, Any] | None = None  # the main screen's buffer and cursor while the alternate shows
         super().__init__(columns, lines)
@@ -71,6 +74,7 @@ class _Screen(pyte.Screen):
         buffer = self.buffer
         if top == 0 and self._main is None:
             self.history.append(buffer[top])
+            self.scrolled_off += 1
         self.dirty.update(range(self.lines))
         for y in range(top, bottom):
             below = buffer.get(y + 1)  # a missing line is blank: no need to build one
@@ -100,6 +104,7 @@ class _Screen(pyte.Screen):
         buffer = self.buffer
         if self._main is None:
             self.history.extend(buffer[y] for y in range(count))
+            self.scrolled_off += count
         for y in range(self.lines):
             below = buffer.get(y + count) if y + count < self.lines else None
             if below is None:
@@ -149,6 +154,8 @@ class _Screen(pyte.Screen):
         return cell
 
     def set_mode(self, *modes: int, **kwargs: Any) -> None:
+        if kwargs.get("private"):
+            modes = tuple(mode for mode in modes if mode != COLUMN_MODE)  # xterm ignores it too by default
         if kwargs.get("private") and self._main is None and ALTERNATE_SCREEN_MODES.intersection(modes):
             self._main = (self.buffer, copy.copy(self.cursor))
             self.buffer = defaultdict(lambda: StaticDefaultDict(self.default_char))
@@ -156,6 +163,8 @@ class _Screen(pyte.Screen):
         super().set_mode(*modes, **kwargs)
 
     def reset_mode(self, *modes: int, **kwargs: Any) -> None:
+        if kwargs.get("private"):
+            modes = tuple(mode for mode in modes if mode != COLUMN_MODE)
         if kwargs.get("private") and self._main is not None and ALTERNATE_SCREEN_MODES.intersection(modes):
             self.buffer, self.cursor = self._main
             self._main = None
@@ -202,6 +211,11 @@ class Emulator:
     def history(self) -> deque[Line]:
         """Lines scrolled off the top, oldest first (bounded)."""
         return self._screen.history
+
+    @property
+    def scrolled_off(self) -> int:
+        """How many lines ever went into the history (grows past its bound)."""
+        return int(self._screen.scrolled_off)
 
     def line(self, y: int) -> Line:
         """The cells of screen line ``y`` (missing cells are blanks)."""

@@ -173,7 +173,11 @@ class TerminalView(Widget, can_focus=True):
         for start in range(0, len(data), FEED_CHUNK):
             if start:
                 await asyncio.sleep(0)  # keys and other widgets stay responsive during a flood
-            self._invalidate(self.emulator.feed(data[start : start + FEED_CHUNK]))
+            before = self.emulator.scrolled_off
+            dirty = self.emulator.feed(data[start : start + FEED_CHUNK])
+            if self._scrolled:  # reading the history: the view stays on the same lines
+                self._scrolled = min(self._scrolled + self.emulator.scrolled_off - before, len(self.emulator.history))
+            self._invalidate(dirty)
             replies = self.emulator.take_replies()
             if replies:
                 self.send(replies)
