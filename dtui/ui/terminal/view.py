@@ -151,6 +151,8 @@ class TerminalView(Widget, can_focus=True):
                 self._session = session
                 if getattr(session, "tty", True) is False:
                     self.emulator.follow_bare_newlines()
+                if (self.emulator.lines, self.emulator.columns) != size:  # resized while it started
+                    self._send_size(self.emulator.lines, self.emulator.columns)
                 self._invalidate({self.emulator.cursor[1]})
                 writer = asyncio.create_task(self._write_inputs(session))
                 try:
