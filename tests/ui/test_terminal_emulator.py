@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import random
+from typing import Any
+
+import pyte
+from pyte.screens import Margins
 from rich.color import Color
 
 from dtui.ui.terminal.emulator import Emulator, clean_cell
@@ -65,3 +70,60 @@ def test_modes_and_colours() -> None:
     assert cell_colour("red") == Color.from_ansi(1) and cell_colour("brightblue") == Color.from_ansi(12)
     assert cell_colour("ff8700") == Color.from_rgb(255, 135, 0)
     assert cell_colour("default") is None and cell_colour("zzzzzz") is None
+
+
+class _ReferenceScreen(pyte.Screen):
+    """Plain pyte, keeping the lines that scroll off the top (what the emulator's history holds)."""
+
+    def __init__(self, columns: int, lines: int) -> None:
+        self.scrolled: list[Any] = []
+        super().__init__(columns, lines)
+
+    def index(self) -> None:
+        top, bottom = self.margins or Margins(0, self.lines - 1)
+        if self.cursor.y == bottom and top == 0:
+            self.scrolled.append(self.buffer[top])
+        super().index()
+
+
+def _random_output(rnd: random.Random, columns: int, lines: int) -> str:
+    parts = []
+    for _ in range(rnd.randint(1, 60)):
+        roll = rnd.random()
+        if roll < 0.25:
+            parts.append("\r\n")
+        elif roll < 0.32:
+            parts.append("\n")
+        elif roll < 0.38:
+            parts.append("\r")
+        elif roll < 0.42:
+            parts.append(f"\x1b[{rnd.choice([0, 1, 31])}m")
+        elif roll < 0.44:
+            parts.append(f"\x1b[{rnd.randint(1, lines)};{rnd.randint(1, columns + 2)}H")
+        elif roll < 0.46:
+            parts.append("\x1b[?7" + rnd.choice("hl"))
+        elif roll < 0.48:
+            parts.append(rnd.choice(["\x1b[2;3r", "\x1b[r", "\x1b[4h", "\x1b[4l"]))
+        else:
+            parts.append("".join(rnd.choice("abcXYZ 09") for _ in range(rnd.randint(1, 2 * columns))))
+    return "".join(parts)
+
+
+def test_the_fast_paths_draw_exactly_what_pyte_draws() -> None:
+    for seed in range(150):
+        rnd = random.Random(seed)
+        columns, lines = rnd.randint(3, 12), rnd.randint(2, 6)
+        text = _random_output(rnd, columns, lines)
+        reference = _ReferenceScreen(columns, lines)
+        pyte.Stream(reference).feed(text)
+        emulator = Emulator(columns, lines, history=10_000)
+        data, position = text.encode(), 0
+        while position < len(data):  # in reads of any size, as a socket gives them
+            size = rnd.randint(1, 20)
+            emulator.feed(data[position : position + size])
+            position += size
+        cells = [[emulator.line(y)[x] for x in range(columns)] for y in range(lines)]
+        assert cells == [[reference.buffer[y][x] for x in range(columns)] for y in range(lines)], (seed, text)
+        assert emulator.cursor[:2] == (reference.cursor.x, reference.cursor.y), (seed, text)
+        history = [[line[x] for x in range(columns)] for line in emulator.history]
+        assert history == [[line[x] for x in range(columns)] for line in reference.scrolled], (seed, text)

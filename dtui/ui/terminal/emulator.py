@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import re
 from collections import defaultdict, deque
 from collections.abc import Mapping
 from typing import Any, Final
@@ -39,6 +40,9 @@ Line = Mapping[int, Char]
 _DROPPED: Final = dict.fromkeys([*range(0x01, 0x07), *range(0x10, 0x1B), *range(0x1C, 0x20), *range(0x80, 0xA0),
                                 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 """C0 controls a terminal ignores, C1 controls and bidi controls (pyte would draw some, or lose the rest of the run)."""
+
+_PLAIN: Final = re.compile("[\x20-\x7e\r\n]*")
+"""Output of the fast path: printable ASCII, CR and LF only."""
 
 _UNSAFE = frozenset(
     [chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA0)]
@@ -139,6 +143,60 @@ class _Screen(pyte.Screen):
             cursor.x = x
             start += len(piece)
         self.dirty.add(cursor.y)
+
+    def takes_plain_lines(self) -> bool:
+        """True when :meth:`draw_plain_lines` gives what pyte would (the common state of a shell)."""
+        charset = self.g1_charset if self.charset else self.g0_charset
+        return (charset is LAT1_MAP and self.margins is None and self._main is None and mo.DECAWM in self.mode
+                and mo.LNM not in self.mode and mo.IRM not in self.mode)
+
+    def draw_plain_lines(self, text: str) -> None:
+        """Printable ASCII, CR and LF drawn in one go (a flood of output), as pyte would draw them.
+
+        The screen's rows are shifted once per chunk instead of once per line.
+        """
+        cursor: Any = self.cursor
+        cells, attrs = self._cells_of(cursor.attrs), cursor.attrs
+        columns, lines, buffer = self.columns, self.lines, self.buffer
+        rows: list[Any] = [buffer.get(y) for y in range(lines)]
+        gone: list[Any] = []
+        x, y = cursor.x, cursor.y
+        start_y = y
+        for number, part in enumerate(text.split("\n")):
+            if number:
+                y = self._next_row(rows, gone, y)
+            for index, piece in enumerate(part.split("\r")):
+                if index:
+                    x = 0
+                start = 0
+                while start < len(piece):
+                    if x >= columns:
+                        x, y = 0, self._next_row(rows, gone, y)
+                    row = rows[y]
+                    if row is None:
+                        row = rows[y] = StaticDefaultDict(self.default_char)
+                    chunk = piece[start : start + columns - x]
+                    for character in chunk:
+                        row[x] = cells.get(character) or self._cell(cells, attrs, character)
+                        x += 1
+                    start += len(chunk)
+        for line, row in enumerate(rows):
+            if row is None:
+                buffer.pop(line, None)
+            else:
+                buffer[line] = row
+        self.history.extend(gone)
+        self.scrolled_off += len(gone)
+        cursor.x, cursor.y = x, y
+        self.dirty.update(range(lines) if gone else range(start_y, y + 1))
+
+    def _next_row(self, rows: list[Any], gone: list[Any], y: int) -> int:
+        if y < self.lines - 1:
+            return y + 1
+        top = rows.pop(0)
+        gone.append(top if top is not None else StaticDefaultDict(self.default_char))
+        rows.append(None)
+        return y
 
     def _cells_of(self, attrs: Char) -> dict[str, Char]:
         cells = self._cells.get(attrs)
@@ -248,7 +306,11 @@ class Emulator:
         parser, not the screen: the stream goes on.
         """
         try:
-            self._stream.feed(self._decoder.decode(data).translate(_DROPPED))
+            text = self._decoder.decode(data).translate(_DROPPED)
+            if _PLAIN.fullmatch(text) and self._stream._taking_plain_text and self._screen.takes_plain_lines():
+                self._screen.draw_plain_lines(text)
+            else:
+                self._stream.feed(text)
         except Exception:  # noqa: BLE001 - hostile input must not end the session
             self._stream = pyte.Stream(self._screen)
         return self.take_dirty()
