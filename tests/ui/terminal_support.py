@@ -13,11 +13,14 @@ class FakeSession:
     """Output the test queues; input the widget wrote."""
 
     def __init__(self) -> None:
-        self.output: asyncio.Queue[bytes] = asyncio.Queue()
+        self.output: asyncio.Queue[bytes | Exception] = asyncio.Queue()
         self.typed = bytearray()
 
     async def read(self) -> bytes:
-        return await self.output.get()
+        item = await self.output.get()
+        if isinstance(item, Exception):
+            raise item
+        return item
 
     async def write(self, data: bytes) -> None:
         self.typed += data
@@ -69,6 +72,10 @@ class FakeSource:
     def end(self) -> None:
         """The process exits (the stream ends)."""
         self.session.output.put_nowait(b"")
+
+    def fail(self, error: Exception) -> None:
+        """The next read raises ``error`` (the link dropped)."""
+        self.session.output.put_nowait(error)
 
     @property
     def typed(self) -> bytes:

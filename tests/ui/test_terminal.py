@@ -8,7 +8,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from dtui.engine.errors import Conflict
+from dtui.engine.errors import Conflict, EngineUnreachable
 from dtui.ui.app import DtuiApp
 from dtui.ui.terminal import shells
 from dtui.ui.terminal.keys import key_bytes, paste_bytes
@@ -202,3 +202,18 @@ async def test_scrollback_stays_put_under_new_output_and_a_key_returns() -> None
         await pilot.press("x")
         await _settle(pilot, 0.05)
         assert view.scrolled == 0 and source.typed.endswith(b"x")
+
+
+async def test_an_engine_that_goes_away_leaves_a_line_and_the_app_alive() -> None:
+    source = FakeSource()
+    app = _ViewApp(source)
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(TerminalView)
+        source.write(b"working\r\n")
+        await _settle(pilot, 0.1)
+        source.fail(EngineUnreachable("the connection to the Docker engine at unix:///x dropped: reset"))
+        await _settle(pilot, 0.1)
+        assert view.outcome is not None and view.outcome.failed
+        assert view.screen_text()[0] == "working"
+        assert view.screen_text()[1].startswith("[dtui] The engine went away: the connection to")
+        assert not view.live and app.is_running
