@@ -1,4 +1,7 @@
-"""The real ``dtui`` on a pty against the real engine: a shell in the pane (E), then on the full terminal (ctrl+e)."""
+"""The real ``dtui`` on a pty against the real engine: a shell in the pane (E), then on the full terminal (ctrl+e).
+
+In the pane the shell also writes a title and a clipboard sequence: neither may reach the terminal.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +40,9 @@ def test_shell_in_the_pane_then_on_the_full_terminal(engine_host: str, busybox: 
         mark = terminal.wait_for(b"# ", timeout=20, start=mark)  # busybox sh's prompt, in the pane
         terminal.send("echo hi-$((6*7))\r")
         mark = terminal.wait_for(b"hi-42", timeout=15, start=mark)
+        # A title and a clipboard write, split in the typed line so only the output could hold them whole.
+        terminal.send("printf '\\033]0;PW''NED\\007\\033]52;c;ZXZp''bA==\\007'; echo after-$((1+1))\r")
+        mark = terminal.wait_for(b"after-2", timeout=15, start=mark)
         terminal.send("exit 3\r")
         mark = terminal.wait_for(b"The shell exited with code 3.", timeout=15, start=mark)
         terminal.send("\x17", pause=0.5)  # ctrl+w closes the ended tab
@@ -52,5 +58,6 @@ def test_shell_in_the_pane_then_on_the_full_terminal(engine_host: str, busybox: 
         terminal.wait_for(b"exited with code 5", timeout=15, start=mark)  # dtui is back: its notification
         terminal.send("q", pause=0.5)
         assert terminal.process.wait(timeout=10) == 0
+        assert b"PWNED" not in terminal.output and b"ZXZpbA==" not in terminal.output
     finally:
         terminal.close()
