@@ -132,12 +132,12 @@ class TerminalView(Widget, can_focus=True):
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
-        if self._started:
+        """Start the session once the widget has its size (the process starts at that size)."""
+        width, height = self.size
+        if self._started or width <= 0 or height <= 0:
             return
         self._started = True
-        width, height = self.size
-        if width > 0 and height > 0:
-            self.emulator.resize(width, height)
+        self.emulator.resize(width, height)
         self._run()
 
     @work(group="terminal", exit_on_error=False)
@@ -256,6 +256,9 @@ class TerminalView(Widget, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         width, height = event.size
+        if not self._started:
+            self._start()
+            return
         if width <= 0 or height <= 0 or (width, height) == (self.emulator.columns, self.emulator.lines):
             return
         self.emulator.resize(width, height)

@@ -28,7 +28,8 @@ from dtui.ui.screens.modals import FilterPrompt
 from dtui.core.overview import OverviewSampler
 from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.containers.actions import CONTAINER_ACTIONS
-from dtui.ui.views.containers.lifecycle import LifecycleMixin
+from dtui.ui.views.containers.compose import GroupedContainerTable
+from dtui.ui.views.containers.projects import ProjectsMixin
 from dtui.ui.views.containers.table import ContainerTable
 from dtui.ui.terminal.pane import ShellPane
 from dtui.ui.terminal.shells import ShellsMixin
@@ -38,7 +39,7 @@ from dtui.ui.widgets.status_bar import StatusBar
 PANE_FOLLOW_SECONDS = 0.15
 
 
-class MainScreen(ShellsMixin, LifecycleMixin):
+class MainScreen(ShellsMixin, ProjectsMixin):
     """Where the operator lives: every container, live."""
 
     ACTIONS: ClassVar[ActionTable] = CONTAINER_ACTIONS
@@ -64,7 +65,7 @@ class MainScreen(ShellsMixin, LifecycleMixin):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
-        yield ContainerTable(id="containers")
+        yield GroupedContainerTable(id="containers")
         yield DetailPane(id="detail", ps_args=self.dtui.config.defaults.ps_args)
         yield ShellPane(id="shells")
         yield Input(placeholder="quick filter: name, image or id (Esc clears)", id="quick-filter")
@@ -189,6 +190,11 @@ class MainScreen(ShellsMixin, LifecycleMixin):
         self.action_details()
 
     def action_details(self) -> None:
+        """Open the detail pane on the selected container (on a project row: fold or unfold it)."""
+        if not self.fold_group_under_cursor():
+            self.show_details()
+
+    def show_details(self) -> None:
         """Open the detail pane on the selected container."""
         target = self.cursor_target()
         if target is None:
@@ -209,7 +215,7 @@ class MainScreen(ShellsMixin, LifecycleMixin):
     def _pane_follow(self) -> None:
         self._pane_timer = None
         if self.has_class("-pane-open"):
-            self.action_details()
+            self.show_details()
 
     def action_zoom_pane(self) -> None:
         """Toggle the shells pane full screen when it is open, else the detail pane (opening it if needed)."""
@@ -217,6 +223,6 @@ class MainScreen(ShellsMixin, LifecycleMixin):
             self.toggle_shells_full()
             return
         if not self.has_class("-pane-open"):
-            self.action_details()
+            self.show_details()
         self.toggle_class("-pane-full")
         self.call_after_refresh(self.overview_follow_view)
