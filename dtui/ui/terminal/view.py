@@ -105,7 +105,7 @@ class TerminalView(Widget, can_focus=True):
 
     @property
     def takes_every_key(self) -> bool:
-        """Keys the app binds with priority (ctrl+p, ctrl+q) belong to the process now."""
+        """Every key belongs to the process now: the screen's own actions step back (footer too)."""
         return self.live and self.has_focus
 
     @property
@@ -154,6 +154,7 @@ class TerminalView(Widget, can_focus=True):
                 if (self.emulator.lines, self.emulator.columns) != size:  # resized while it started
                     self._send_size(self.emulator.lines, self.emulator.columns)
                 self._invalidate({self.emulator.cursor[1]})
+                self.screen.refresh_bindings()  # the footer shows the terminal's keys only
                 writer = asyncio.create_task(self._write_inputs(session))
                 try:
                     while data := await session.read():
@@ -185,9 +186,12 @@ class TerminalView(Widget, can_focus=True):
                 self.send(replies)
 
     async def _write_inputs(self, session: Session) -> None:
-        while True:
-            data = await self._inputs.get()
-            await session.write(data)
+        """Write queued input in order; a dropped link ends this (the read loop reports it)."""
+        try:
+            while True:
+                await session.write(await self._inputs.get())
+        except EngineError:
+            return
 
     def send(self, data: bytes) -> None:
         """Queue input for the process (dropped with a bell when the queue is full or no session)."""
