@@ -122,6 +122,21 @@ class ShellsMixin(ResourceScreen[ContainerSummary]):
         if self.has_class("-shells-full"):
             self.shells.focus_terminal()
 
+    def escape_target(self) -> str | None:
+        """Esc leaves the full-screen pane (after the quick filter)."""
+        target = super().escape_target()
+        if target != "quick_filter" and self.has_class("-shells-full"):
+            return "shells_full"
+        return target
+
+    def action_escape(self) -> None:
+        """Back under the table from the full-screen pane, else what Esc does on the screen."""
+        if self.escape_target() == "shells_full":
+            self.remove_class("-shells-full")
+            self.table.focus()
+            return
+        super().action_escape()
+
     def on_shell_pane_focus_left(self, message: ShellPane.FocusLeft) -> None:
         if self.has_class("-shells-full"):
             self.shells.tabs.query_one("Tabs").focus()
