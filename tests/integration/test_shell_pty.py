@@ -1,6 +1,7 @@
 """The real ``dtui`` on a pty against the real engine: a shell in the pane (E), then on the full terminal (ctrl+e).
 
 In the pane the shell also writes a title and a clipboard sequence: neither may reach the terminal.
+After the pane closes a new container shows in the table (it stayed live).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def busybox(engine_host: str) -> Iterator[str]:
     finally:
         with support.sync_client(engine_host) as client:
             client.delete(f"/containers/{container_id}", params={"force": "1"})
+            client.delete(f"/containers/{name}-2", params={"force": "1"})  # made by the test (404 if not)
 
 
 def test_shell_in_the_pane_then_on_the_full_terminal(engine_host: str, busybox: str) -> None:
@@ -47,6 +49,8 @@ def test_shell_in_the_pane_then_on_the_full_terminal(engine_host: str, busybox: 
         mark = terminal.wait_for(b"The shell exited with code 3.", timeout=15, start=mark)
         terminal.send("\x17", pause=0.5)  # ctrl+w closes the ended tab
         assert terminal.alive()
+        support.run_container(engine_host, ["sleep", "300"], name=f"{busybox}-2")  # the table is still live
+        mark = terminal.wait_for(f"{busybox}-2".encode(), timeout=15, start=mark)
 
         terminal.send("\x05")  # ctrl+e: the same shell on the whole terminal
         mark = terminal.wait_for(b"Run in", timeout=10, start=mark)
