@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dtui.engine.models import ContainerSummary
-from dtui.ui.views.actions import Action, ActionContext, ActionTable
+from dtui.ui.views.actions import Action, ActionContext, ActionTable, open_screen
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -64,6 +64,8 @@ CONTAINER_ACTIONS = ActionTable("main", (
     Action("group", "g", "Group", "Group the containers by compose project (Enter folds a project)", VIEW),
     Action("project_filter", "P", "Project", "Filter by compose project (engine filter label=com.docker.compose.project=)",
            VIEW),
+    Action("swarm", "W", "Swarm", "Show the swarm services (scale, tasks, logs, nodes)", VIEW,
+           run=open_screen("dtui.ui.views.swarm.services:ServicesScreen")),
     Action("exec_shell", "E", "Shell", "Open a shell (or a command) in the selected container, in a pane",
            CONTAINERS, mutating=True),
     Action("attach", "A", "Attach", "Attach to the selected container's main process, in a pane", CONTAINERS,
