@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -26,9 +27,11 @@ class ShellPane(Vertical):
         Binding("ctrl+w", "close_shell", "Close shell", id="shells.close"),
     ]
 
+    @dataclass
     class Emptied(Message):
         """The last terminal tab was closed."""
 
+    @dataclass
     class FocusLeft(Message):
         """The user left a terminal (``ctrl+]``): the screen takes the focus back."""
 

@@ -9,6 +9,7 @@ its layout and reaches the process (debounced). Cursor queries (``ESC [ 6 n``) a
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from rich.color import Color
@@ -67,20 +68,18 @@ class TerminalView(Widget, can_focus=True):
                 priority=True),
     ]
 
+    @dataclass
     class Left(Message):
         """The user asked to leave the terminal (``ctrl+]``)."""
 
-        def __init__(self, view: TerminalView) -> None:
-            super().__init__()
-            self.view = view
+        view: TerminalView
 
+    @dataclass
     class Ended(Message):
         """The session ended (or never started); the pane says why."""
 
-        def __init__(self, view: TerminalView, outcome: Outcome) -> None:
-            super().__init__()
-            self.view = view
-            self.outcome = outcome
+        view: TerminalView
+        outcome: Outcome
 
     def __init__(self, source: TerminalSource, *, history: int = DEFAULT_HISTORY, id: str | None = None) -> None:
         super().__init__(id=id)
