@@ -59,3 +59,22 @@ def test_help_loads_no_textual_and_no_engine_client() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert "LOADED []" in result.stderr, result.stderr
     assert "--host" in result.stdout
+
+
+NOT_AT_START = (
+    "trio",  # httpcore would import it when installed (dtui.engine hides it)
+    "dtui.engine.swarm", "dtui.engine.images", "dtui.engine.volumes", "dtui.engine.networks",
+    "dtui.engine.exec", "dtui.engine.resource_models", "dtui.engine.swarm_models",
+    "dtui.ui.forms", "dtui.ui.logs", "dtui.ui.screens.logs", "dtui.serve",
+)
+"""What the first screen does not use, so start-up must not import it."""
+
+
+def test_the_first_screen_imports_nothing_it_does_not_use() -> None:
+    code = (
+        "import sys\n"
+        "import dtui.cli, dtui.ui.app, dtui.ui.views.containers.screen\n"
+        f"print('LOADED', sorted(m for m in sys.modules if m.startswith({NOT_AT_START!r})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr

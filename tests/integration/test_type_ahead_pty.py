@@ -11,8 +11,10 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pyte
+import pytest
 
 from tests.support import engine as support
 from tests.support.pty_run import PtyProcess
@@ -38,7 +40,10 @@ def _wait_screen(terminal: PtyProcess, check: Callable[[list[str]], bool], timeo
     raise AssertionError("screen never matched:\n" + "\n".join(lines))
 
 
-def test_burst_reaches_quick_filter_and_log_search(engine_host: str, make_container: Callable[..., str]) -> None:
+def test_burst_reaches_quick_filter_and_log_search(
+    engine_host: str, make_container: Callable[..., str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # keys gone astray could export a tar into the working directory
     alpha, omega = f"ta-alpha-{support.SESSION_ID}", f"ta-omega-{support.SESSION_ID}"
     make_container(["sleep", "600"], name=alpha)
     make_container(["sh", "-c", LOG_SCRIPT], name=omega)

@@ -1,7 +1,7 @@
 """The detail pane: Inspect, Top, Changes and Stats of one container, in tabs.
 
 The main screen composes it, calls `DetailPane.show_container` on Enter and hides it
-(``display = False``) on Esc. Each tab loads when it becomes visible and stops its timer or
+(``display = False``) on Esc. The tab views are mounted on the first container shown. Each tab loads when it becomes visible and stops its timer or
 stream when hidden (Textual's Show/Hide events), so a hidden pane costs nothing. Keys bound
 here act only while focus is inside the pane; Esc first closes an open search, otherwise it
 bubbles up to the screen.
@@ -65,19 +65,46 @@ class DetailPane(Vertical):
         self.container: ContainerSummary | None = None
         self.engine_host: str | None = None  # the tabs ask this host's engine (None: the current one)
         self._reachable = True
+        self._tabs_ready = False  # the tabs are mounted (built on the first container shown)
+        self._tabs_building = False
+        self._focus_when_ready = False  # focus_content() was asked for before the views were up
 
     def compose(self) -> ComposeResult:
         yield Static(Text("no container selected"), id="detail-title")
         yield Static(Text(""), id="detail-notice")
+        # The tab views (some 50 widgets) are mounted when the first container is shown:
+        # a pane not opened yet costs next to nothing at start-up.
         with TabbedContent(id="detail-tabs", initial="inspect"):
-            with TabPane(_TITLES["inspect"], id="inspect"):
-                yield InspectView(id="inspect-view")
-            with TabPane(_TITLES["top"], id="top"):
-                yield TopView(ps_args=self.ps_args, id="top-view")
-            with TabPane(_TITLES["changes"], id="changes"):
-                yield ChangesView(id="changes-view")
-            with TabPane(_TITLES["stats"], id="stats"):
-                yield StatsView(id="stats-view")
+            for tab in TABS:
+                yield TabPane(_TITLES[tab], id=tab)
+
+    def _build_tabs(self) -> None:
+        """Mount the tab views; once they are up they load the container shown by then."""
+        if self._tabs_building:
+            return
+        self._tabs_building = True
+        views = {
+            "inspect": InspectView(id="inspect-view"),
+            "top": TopView(ps_args=self.ps_args, id="top-view"),
+            "changes": ChangesView(id="changes-view"),
+            "stats": StatsView(id="stats-view"),
+        }
+        mounted = [self.query_one(f"#{tab}", TabPane).mount(view) for tab, view in views.items()]
+
+        async def ready() -> None:
+            for each in mounted:
+                await each
+            if not self.app.is_running:
+                return  # the app is quitting: the views may already be half removed
+            self._tabs_ready = True
+            if self.container is not None:
+                for view in self._views():
+                    view.set_container(self.container.id)
+            if self._focus_when_ready:
+                self.focus_content()
+            self.refresh_bindings()
+
+        self.call_later(ready)
 
     def on_mount(self) -> None:
         self.query_one("#detail-notice").display = False
@@ -108,6 +135,9 @@ class DetailPane(Vertical):
         if same:
             return
         self.query_one("#detail-notice").display = False
+        if not self._tabs_ready:
+            self._build_tabs()  # the views load this container once mounted
+            return
         for view in self._views():
             view.set_container(container.id)
 
@@ -130,7 +160,7 @@ class DetailPane(Vertical):
 
     def resume(self) -> None:
         """Restart the active tab's refresh or stream (back on screen, or the engine returned)."""
-        if not self._reachable or self.container is None:
+        if not self._reachable or self.container is None or not self._tabs_ready:
             return
         view = self._active_view()
         if isinstance(view, (TopView, StatsView)):
@@ -138,6 +168,9 @@ class DetailPane(Vertical):
 
     def focus_content(self) -> None:
         """Focus the active tab's main widget (its tab bar when it has none)."""
+        if not self._tabs_ready:
+            self._focus_when_ready = True
+            return
         target = self._active_view().focus_target
         if target is not None:
             target.focus()
@@ -155,6 +188,8 @@ class DetailPane(Vertical):
         return self.query_one(TabbedContent).query_one(Tabs)
 
     def _views(self) -> list[InspectView | TopView | ChangesView | StatsView]:
+        if not self._tabs_ready:
+            return []
         return [
             self.query_one(InspectView),
             self.query_one(TopView),
@@ -186,7 +221,7 @@ class DetailPane(Vertical):
         """Hide keys that do nothing in the current tab (and let Esc bubble up)."""
         tab = self.active_tab if self.is_mounted else "inspect"
         if action == "close_search":
-            view = self._active_view() if self.is_mounted else None
+            view = self._active_view() if self._tabs_ready else None
             return bool(view is not None and getattr(view, "search_open", False))
         if action in ("reveal", "next_match"):
             return tab == "inspect"
