@@ -113,9 +113,9 @@ class OrdersKeys:
             screen: Screen[Any] | None = app.screen
         except ScreenStackError:  # no screen yet
             screen = None
-        if screen is not None and screen.is_mounted:
+        if screen is None or screen.is_mounted:  # no screen: the keys go to the app itself
             app.call_later(self._key_settled, current)
-        elif screen is None or not screen.call_later(app.call_later, self._settle, current):
+        elif not screen.call_later(app.call_later, self._settle, current):
             app.call_later(self._settle, current)
 
     async def _key_settled(self, current: int) -> None:
