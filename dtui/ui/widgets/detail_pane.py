@@ -9,7 +9,7 @@ bubbles up to the screen.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,11 +19,13 @@ from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from dtui.engine.models import ContainerSummary
 from dtui.ui.safe_text import safe_line, strip_controls
-from dtui.ui.widgets.changes_view import ChangesView
 from dtui.ui.widgets.detail_common import ContainerGone
-from dtui.ui.widgets.inspect_view import InspectView
 from dtui.ui.widgets.stats_panel import StatsView
 from dtui.ui.widgets.top_view import DEFAULT_PS_ARGS, TopView
+
+if TYPE_CHECKING:  # loaded with the tab views, on the first container shown
+    from dtui.ui.widgets.changes_view import ChangesView
+    from dtui.ui.widgets.inspect_view import InspectView
 
 TABS = ("inspect", "top", "changes", "stats")
 """Tab ids, in the order of the ``1``-``4`` keys."""
@@ -83,6 +85,9 @@ class DetailPane(Vertical):
         if self._tabs_building:
             return
         self._tabs_building = True
+        from dtui.ui.widgets.changes_view import ChangesView
+        from dtui.ui.widgets.inspect_view import InspectView
+
         views = {
             "inspect": InspectView(id="inspect-view"),
             "top": TopView(ps_args=self.ps_args, id="top-view"),
@@ -191,9 +196,9 @@ class DetailPane(Vertical):
         if not self._tabs_ready:
             return []
         return [
-            self.query_one(InspectView),
+            self.query_one("#inspect-view", _inspect_view()),
             self.query_one(TopView),
-            self.query_one(ChangesView),
+            self.query_one("#changes-view", _changes_view()),
             self.query_one(StatsView),
         ]
 
@@ -247,23 +252,23 @@ class DetailPane(Vertical):
     def action_search(self) -> None:
         """Open the inspect search or focus the changes filter."""
         view = self._active_view()
-        if isinstance(view, (InspectView, ChangesView)):
+        if isinstance(view, (_inspect_view(), _changes_view())):
             view.open_search()
         self.refresh_bindings()
 
     def action_next_match(self) -> None:
         """Jump to the next inspect search match."""
-        self.query_one(InspectView).next_match()
+        self.query_one("#inspect-view", _inspect_view()).next_match()
 
     def action_reveal(self) -> None:
         """Reveal (or mask again) secret env values."""
-        revealed = self.query_one(InspectView).toggle_reveal()
+        revealed = self.query_one("#inspect-view", _inspect_view()).toggle_reveal()
         self.app.notify("Secret env values revealed" if revealed else "Secret env values masked", markup=False)
 
     def action_close_search(self) -> None:
         """Close the open search (the binding is disabled when none is open)."""
         view = self._active_view()
-        if isinstance(view, (InspectView, ChangesView)):
+        if isinstance(view, (_inspect_view(), _changes_view())):
             view.close_search()
         self.refresh_bindings()
 
@@ -274,7 +279,7 @@ class DetailPane(Vertical):
         value: str | None = None
         what = "container id"
         if self.active_tab == "inspect":
-            inspect = self.query_one(InspectView)
+            inspect = self.query_one("#inspect-view", _inspect_view())
             if inspect.json_tree.has_focus:
                 value, what = inspect.copy_text(), "value"
                 if value is None and inspect.json_tree.cursor_node is not None:
@@ -284,3 +289,15 @@ class DetailPane(Vertical):
             value, what = self.container.id, "container id"
         self.app.copy_to_clipboard(strip_controls(value))
         self.app.notify(f"Copied {what} ({len(value)} characters)", markup=False)
+
+
+def _inspect_view() -> type[InspectView]:
+    from dtui.ui.widgets.inspect_view import InspectView
+
+    return InspectView
+
+
+def _changes_view() -> type[ChangesView]:
+    from dtui.ui.widgets.changes_view import ChangesView
+
+    return ChangesView
