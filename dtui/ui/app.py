@@ -23,6 +23,7 @@ from dtui.live.state import LiveState
 from dtui.core.hosts import UP, HostConnection, load_recent, remember_recent, resolve_target
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.screens.choice import InternalErrorScreen
+from dtui.ui.type_ahead import OrdersKeys
 from dtui.ui.worker_errors import ErrorReported, ReportsWorkerErrors
 
 MAX_CRASH_KINDS = 100
@@ -65,7 +66,7 @@ def default_connector(endpoint: Endpoint) -> EngineClient:
     return EngineClient.from_env(endpoint)
 
 
-class DtuiApp(ReportsWorkerErrors, App[int]):
+class DtuiApp(OrdersKeys, ReportsWorkerErrors, App[int]):
     """dtui's application.
 
     Args:
