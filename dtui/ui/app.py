@@ -42,6 +42,8 @@ KEYMAP_SCOPES = {
     "the detail pane": "dtui.ui.widgets.detail_pane:DetailPane",
     "the log screen": "dtui.ui.screens.logs:LogScreen",
     "the merged log screen": "dtui.ui.screens.merged_logs:MergedLogScreen",
+    "the volumes screen": "dtui.ui.views.volumes.screen:VolumesScreen",
+    "the networks screen": "dtui.ui.views.networks.screen:NetworksScreen",
 }
 """Where remappable bindings live, per scope named in keymap problems, by name."""
 

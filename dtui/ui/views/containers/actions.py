@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dtui.engine.models import ContainerSummary
-from dtui.ui.views.actions import Action, ActionContext, ActionTable
+from dtui.ui.views.actions import Action, ActionContext, ActionTable, open_screen
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -61,5 +61,9 @@ CONTAINER_ACTIONS = ActionTable("main", (
     Action("escape", "escape", "Back", listed=False),
     Action("reload", "ctrl+r", "Reload", "Re-list the containers"),
     Action("hosts", "H", "Hosts", "Switch hosts, or show several hosts together"),
+    Action("volumes", "V", "Volumes", "Show the volumes of every host", VIEW,
+           run=open_screen("dtui.ui.views.volumes.screen:VolumesScreen")),
+    Action("networks", "N", "Networks", "Show the networks of every host", VIEW,
+           run=open_screen("dtui.ui.views.networks.screen:NetworksScreen")),
     Action("help", "question_mark", "Help", "Show the keys of this screen", show=True),
 ), groups=(CONTAINERS, VIEW))
