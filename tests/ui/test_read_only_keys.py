@@ -8,6 +8,7 @@ checks the methods the engine saw.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -19,10 +20,13 @@ from textual.widgets import Input
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.logs import LogScreen
 from dtui.ui.screens.main import MainScreen
+from dtui.ui.views.networks.screen import NetworksScreen
+from dtui.ui.views.volumes.screen import VolumesScreen
 from dtui.ui.widgets.detail_pane import DetailPane
 from tests.fakes import frame
 from tests.ui import detail_support
 from tests.ui.table_support import FakeDocker
+from tests.ui.volnet_support import FakeResources
 
 SIZE = (80, 24)
 SAFE_METHODS = {"GET", "HEAD"}
@@ -38,10 +42,15 @@ def _keys(bindings: list[Any], skip: set[str]) -> list[str]:
     return keys
 
 
-def _docker() -> FakeDocker:
-    docker = FakeDocker()
+def _docker() -> FakeResources:
+    docker = FakeResources()
     docker.add("web", id=detail_support.CID)
     docker.add("db", state="exited", status="Exited (0) 1 hour ago")
+    docker.add_volume("data")
+    docker.add_volume("spare")
+    docker.mount("web", "data")
+    docker.add_network("appnet", subnet="10.9.0.0/24")
+    docker.attach("web", "appnet")
     fake = detail_support.fake_engine()
     for route in reversed(fake.routes[:4]):  # the detail routes, in front of FakeDocker's
         docker.engine.routes.insert(0, route)
@@ -126,6 +135,30 @@ async def _press_log_keys(pilot: Pilot[Any], app: DtuiApp) -> None:
     assert isinstance(app.screen, MainScreen)
 
 
+async def _press_view_keys(
+    pilot: Pilot[Any], app: DtuiApp, key: str, view: type[Screen[Any]], passes: tuple[bool, ...] = (False, True)
+) -> None:
+    """Open a resource view from the table, press each of its keys (without, then with a mark), go back."""
+    await pilot.press(key)
+    await _settle(pilot, 0.3)
+    assert isinstance(app.screen, view)
+    for marked in passes:
+        if marked:
+            await pilot.press("space")
+        for bound in _keys(view.BINDINGS, skip={"escape"}):
+            await pilot.press(bound)
+            await _settle(pilot)
+            await _back_to(pilot, app, view)
+            await _leave_input(pilot, app)
+            assert isinstance(app.screen, view)
+    for _ in range(3):
+        if isinstance(app.screen, MainScreen):
+            break
+        await pilot.press("escape")
+        await _settle(pilot)
+    assert isinstance(app.screen, MainScreen)
+
+
 async def test_every_key_of_every_screen_sends_only_get_or_head(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -142,12 +175,15 @@ async def test_every_key_of_every_screen_sends_only_get_or_head(
         await pilot.press("escape", "escape")
         await _settle(pilot)
         await _press_log_keys(pilot, app)
+        await _press_view_keys(pilot, app, "V", VolumesScreen)
+        await _press_view_keys(pilot, app, "N", NetworksScreen)
         assert app.is_running
     paths = docker.engine.paths("GET")
     # The keys did reach the engine (the recording is not vacuous) ...
     for expected in ("/containers/json", f"/containers/{detail_support.CID}/json",
                      f"/containers/{detail_support.CID}/top", f"/containers/{detail_support.CID}/changes",
-                     f"/containers/{detail_support.CID}/logs"):
+                     f"/containers/{detail_support.CID}/logs", "/volumes", "/volumes/data", "/system/df",
+                     "/networks"):
         assert expected in paths, expected
     # ... and not one of them changed anything.
     assert _unsafe_requests(docker) == []
@@ -163,3 +199,18 @@ async def test_the_same_keys_do_mutate_without_read_only(tmp_path: Any, monkeypa
         await _press_main_keys(pilot, app)
     sent = {request.split("/")[-1] if request.startswith("POST") else "DELETE" for request in _unsafe_requests(docker)}
     assert {"start", "stop", "restart", "kill", "pause", "DELETE"} <= sent, sent
+
+
+async def test_the_resource_view_keys_do_mutate_without_read_only(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The volumes and networks keys, driven the same way, do remove, prune, create and connect."""
+    monkeypatch.chdir(tmp_path)
+    docker = _docker()
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, 0.3)
+        await _press_view_keys(pilot, app, "V", VolumesScreen, passes=(False,))
+        await _press_view_keys(pilot, app, "N", NetworksScreen, passes=(False,))
+    sent = {re.sub(r"/v[0-9.]+/", "/", request) for request in _unsafe_requests(docker)}
+    assert {"POST /volumes/prune", "POST /networks/prune"} <= sent, sent
+    assert any(r.startswith("DELETE /volumes/") for r in sent), sent
+    assert any(r.endswith("/connect") for r in sent) and any(r.endswith("/disconnect") for r in sent), sent

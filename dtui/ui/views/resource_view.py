@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from dtui.engine.errors import EngineError
 from dtui.engine.resource_models import PruneReport
@@ -156,6 +156,15 @@ class EngineObjectScreen(ResourceScreen[T]):
         """A prune on ``host`` succeeded (a view may measure again)."""
 
     # -- inspect -----------------------------------------------------------------------
+
+    def action_inspect(self) -> None:
+        """Show the inspect document of the row under the cursor (a view provides it)."""
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row (the table takes Enter before the screen's binding): inspect it."""
+        event.stop()
+        self.action_inspect()
 
     def on_inspected(self, message: Inspected) -> None:
         show_inspected(self, message)
