@@ -18,6 +18,7 @@ from textual import on, work
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from dtui.core.hosts import host_label
 from dtui.engine.errors import EngineError
 from dtui.engine.resource_models import PruneReport
 from dtui.ui.resources_css import RESOURCES_CSS
@@ -98,6 +99,8 @@ class EngineObjectScreen(ResourceScreen[T]):
             self.query_one("#resource-status", Static).update(text)
 
     def on_mount(self) -> None:
+        hosts = self.view_host.hosts
+        self.table.set_hosts({host: host_label(self.view_host.client_for(host).endpoint) for host in hosts})
         self.view_changed()
 
     # -- create ------------------------------------------------------------------------
