@@ -13,7 +13,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from dtui.ui.app import DtuiApp
-from dtui.ui.forms.resource_create import FormProblem, NetworkForm, VolumeForm, parse_labels
+from dtui.ui.forms.resource_create import NetworkForm, VolumeForm
 from dtui.ui.screens.modals import ConfirmScreen, HelpScreen
 from dtui.ui.views.inspect import JsonScreen
 from dtui.ui.views.networks.pick import PickScreen
