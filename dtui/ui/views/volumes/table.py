@@ -24,7 +24,7 @@ def users_text(row: VolumeRow) -> str:
 
 
 VOLUME_COLUMNS: tuple[Column[VolumeRow], ...] = (
-    Column("name", "Name", 36, text=lambda r: r.name),
+    Column("name", "Name", 30, text=lambda r: r.name),
     Column("driver", "Driver", 10, text=lambda r: r.volume.driver),
     Column("users", "In use by", 30, text=users_text, style=lambda r: "" if r.users else "dim"),
     Column("size", "Size"),  # filled by VolumeTable.cells from the host's /system/df
