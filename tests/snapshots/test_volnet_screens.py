@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from dtui.ui.app import DtuiApp
 from tests.snapshots.test_screens import ENGINE_VERSION, SIZES, settle
@@ -27,11 +28,14 @@ def _open(key: str, *more: str) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press(key)
-        await wait_until(pilot, lambda: len(getattr(pilot.app.screen, "table").visible_keys()) >= 4)
+        await wait_until(pilot, lambda: len(pilot.app.screen.table.visible_keys()) >= 4)  # type: ignore[attr-defined]
         await wait_until(pilot, lambda: not pilot.app.screen.workers or all(w.is_finished for w in pilot.app.screen.workers))
         await settle(pilot)
         if more:
             await pilot.press(*more)
+            await settle(pilot)
+            for box in pilot.app.screen.query(Input):
+                box.cursor_blink = False  # a blinking cursor would make the picture depend on timing
             await settle(pilot)
 
     return run_before
