@@ -40,6 +40,9 @@ FIRST_SCREEN = "dtui.ui.views.containers.screen:MainScreen"
 KEYMAP_SCOPES = {
     "the main screen": "dtui.ui.views.containers.screen:MainScreen",
     "the detail pane": "dtui.ui.widgets.detail_pane:DetailPane",
+    "the resource detail pane": "dtui.ui.views.detail:ResourceDetail",
+    "the images screen": "dtui.ui.views.images.screen:ImagesScreen",
+    "the disk usage screen": "dtui.ui.views.images.disk_usage:DiskUsageScreen",
     "the log screen": "dtui.ui.screens.logs:LogScreen",
     "the merged log screen": "dtui.ui.screens.merged_logs:MergedLogScreen",
     "the volumes screen": "dtui.ui.views.volumes.screen:VolumesScreen",
@@ -89,7 +92,7 @@ class DtuiApp(ReportsWorkerErrors, App[int]):
         live: What every host holds now, kept current from its events (views subscribe).
     """
 
-    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss"]
+    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss", "views/resources.tcss"]
     TITLE = "dtui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
