@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from dtui.ui.app import DtuiApp
 from dtui.ui.forms.resource_create import NetworkForm, VolumeForm
 from dtui.ui.screens.modals import ConfirmScreen, HelpScreen
-from dtui.ui.views.inspect import JsonScreen
+from dtui.ui.views.detail import Document, Rows
 from dtui.ui.views.networks.pick import PickScreen
 from dtui.ui.views.networks.screen import NetworksScreen
 from dtui.ui.views.table import row_key
@@ -133,16 +133,25 @@ async def test_networks_join_connect_via_picker_create_and_refusals() -> None:
         await wait_until(pilot, lambda: _notified(app, "Pruned 1 networks (apps)"))
 
 
-async def test_enter_inspects_and_help_lists_the_keys() -> None:
+async def test_enter_opens_the_detail_pane_with_inspect_and_endpoints_and_help_lists_the_keys() -> None:
     docker = resource_fleet()
     app = docker.app()
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, "N", 5)
         await pilot.press("enter")  # backend, first by name
-        await wait_until(pilot, lambda: isinstance(app.screen, JsonScreen))
-        text = str(app.screen.query_one("#json-text").render())
-        assert '"Name": "backend"' in text and '"Name": "db"' in text  # the attached endpoints
+        screen = app.screen
+        assert isinstance(screen, NetworksScreen)
+        inspect = screen.detail.body("inspect")
+        await wait_until(pilot, lambda: isinstance(inspect.content, Document))
+        assert isinstance(inspect.content, Document) and inspect.content.raw["Name"] == "backend"
+        assert inspect.loaded_for == row_key(HOST, network_id("backend"))
+        await pilot.press("tab", "2")  # into the pane, then its second tab
+        endpoints = screen.detail.body("containers")
+        await wait_until(pilot, lambda: isinstance(endpoints.content, Rows))
+        assert isinstance(endpoints.content, Rows)
+        assert [row[0] for row in endpoints.content.rows] == ["db", "web"]
         await pilot.press("escape")
+        assert not screen.pane_open
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert ("C", "Connect a container to the selected network") in app.screen.rows

@@ -1,6 +1,7 @@
 """What the volumes and networks views share: a status line, create on a host, prune every host.
 
-:class:`EngineObjectScreen` is a :class:`ResourceScreen` with a one-line status (count,
+:class:`EngineObjectScreen` is a :class:`DetailScreen` (the resource detail pane under the
+table, Enter opens it) with a one-line status (count,
 marks, sort, read-only) and two helpers: :meth:`EngineObjectScreen.create_on` runs a create
 through the base's one action path (pending, notification, re-list), and
 :meth:`EngineObjectScreen.prune_hosts` asks once, prunes every host shown side by side and
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from dtui.core.hosts import host_label
 from dtui.engine.errors import EngineError
@@ -25,8 +26,7 @@ from dtui.ui.resources_css import RESOURCES_CSS
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.screens.modals import ConfirmScreen
 from dtui.ui.views.containers.table import human_size
-from dtui.ui.views.inspect import Inspected, show_inspected
-from dtui.ui.views.screen import ResourceScreen
+from dtui.ui.views.detail import DetailScreen
 from dtui.ui.views.table import row_key
 
 T = TypeVar("T")
@@ -60,7 +60,7 @@ def pruned_text(noun: str, host: str, report: PruneReport, *, several_hosts: boo
     return safe_plain(f"Pruned {len(report.deleted)} {noun}{where} ({names}){reclaimed}", max_length=300)
 
 
-class EngineObjectScreen(ResourceScreen[T]):
+class EngineObjectScreen(DetailScreen[T]):
     """A pushed resource view with a status line, create and prune (volumes, networks).
 
     Class attributes:
@@ -157,17 +157,3 @@ class EngineObjectScreen(ResourceScreen[T]):
 
     def pruned(self, host: str) -> None:
         """A prune on ``host`` succeeded (a view may measure again)."""
-
-    # -- inspect -----------------------------------------------------------------------
-
-    def action_inspect(self) -> None:
-        """Show the inspect document of the row under the cursor (a view provides it)."""
-
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a row (the table takes Enter before the screen's binding): inspect it."""
-        event.stop()
-        self.action_inspect()
-
-    def on_inspected(self, message: Inspected) -> None:
-        show_inspected(self, message)

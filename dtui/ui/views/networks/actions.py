@@ -2,7 +2,7 @@
 
 Binding ids are ``networks.<id>``. Remove is a bulk call (the engine refuses its own
 ``bridge``, ``host`` and ``none`` and a network with containers attached, in its words);
-create, connect, disconnect, prune and inspect are ``action_<id>`` methods of the screen.
+create, connect, disconnect and prune are ``action_<id>`` methods of the screen; Enter opens the detail pane.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dtui.live.network_kinds import NetworkRow
 from dtui.ui.views.actions import Action, ActionContext, ActionTable
+from dtui.ui.views.detail import detail_actions
 from dtui.ui.views.screen import standard_actions
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ async def remove_network(client: EngineClient, row: NetworkRow, context: ActionC
 
 NETWORK_ACTIONS = ActionTable("networks", (
     *standard_actions("networks"),
-    Action("inspect", "enter", "Inspect", "Inspect the selected network"),
+    *detail_actions("networks"),
     Action("create", "c", "Create", "Create a network (name, driver, subnet)", NETWORKS_GROUP, mutating=True,
            show=True),
     Action("connect", "C", "Connect", "Connect a container to the selected network", NETWORKS_GROUP,

@@ -23,7 +23,7 @@ from dtui.live.network_kinds import NetworkRow, networks_kind
 from dtui.ui.forms.resource_create import NetworkForm, NetworkRequest
 from dtui.ui.safe_text import safe_line
 from dtui.ui.views.actions import ActionTable
-from dtui.ui.views.inspect import open_inspect
+from dtui.ui.views.networks.detail import NETWORK_TABS
 from dtui.ui.views.networks.actions import NETWORK_ACTIONS
 from dtui.ui.views.networks.pick import PickScreen
 from dtui.ui.views.networks.table import NetworkTable
@@ -31,7 +31,6 @@ from dtui.ui.views.resource_view import EngineObjectScreen
 from dtui.ui.views.table import row_key
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
 
     from dtui.engine.client import EngineClient
     from dtui.engine.resource_models import PruneReport
@@ -53,6 +52,7 @@ class NetworksScreen(EngineObjectScreen[NetworkRow]):
     ACTIONS: ClassVar[ActionTable] = NETWORK_ACTIONS
     NOUN: ClassVar[str] = "networks"
     HELP_TITLE: ClassVar[str] = "Networks: keys"
+    DETAIL_TABS = NETWORK_TABS
     TITLE_TEXT: ClassVar[str] = "Networks"
 
     @property
@@ -63,6 +63,7 @@ class NetworksScreen(EngineObjectScreen[NetworkRow]):
     def compose(self) -> ComposeResult:
         yield self.status_line()
         yield NetworkTable(id="networks")
+        yield self.detail_pane()
         yield Input(placeholder="quick filter: name, id, driver, container or subnet (Esc clears)", id="quick-filter")
         yield Footer()
 
@@ -94,18 +95,6 @@ class NetworksScreen(EngineObjectScreen[NetworkRow]):
             return await client.networks.prune()
 
         self.prune_hosts(prune)
-
-    def action_inspect(self) -> None:
-        """Show the selected network's inspect document (attached endpoints included)."""
-        target = self.cursor_target()
-        if target is None:
-            return
-        host, row = target
-
-        async def inspect(client: EngineClient) -> Mapping[str, object]:
-            return (await client.networks.inspect(row.id)).raw
-
-        open_inspect(self, host, f"Network {row.name}", inspect)
 
     # -- connect and disconnect --------------------------------------------------------
 

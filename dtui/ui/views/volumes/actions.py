@@ -1,8 +1,8 @@
 """Every action of the volumes view, declared once (footer, help, palette, keymap, read-only).
 
 Binding ids are ``volumes.<id>``. Remove is a bulk call (the engine refuses a volume in use
-with its own text, naming the containers); create, prune and inspect are ``action_<id>``
-methods of the screen.
+with its own text, naming the containers); create and prune are ``action_<id>``
+methods of the screen; Enter opens the detail pane (:mod:`dtui.ui.views.detail`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dtui.live.volume_kinds import VolumeRow
 from dtui.ui.views.actions import Action, ActionContext, ActionTable
+from dtui.ui.views.detail import detail_actions
 from dtui.ui.views.screen import standard_actions
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ async def remove_volume(client: EngineClient, row: VolumeRow, context: ActionCon
 
 VOLUME_ACTIONS = ActionTable("volumes", (
     *standard_actions("volumes"),
-    Action("inspect", "enter", "Inspect", "Inspect the selected volume"),
+    *detail_actions("volumes"),
     Action("create", "c", "Create", "Create a volume (name, driver, labels)", VOLUMES_GROUP, mutating=True, show=True),
     Action("remove", "D", "Remove", "Remove the selected or marked volumes", VOLUMES_GROUP, mutating=True, show=True,
            call=remove_volume, pending="removing", confirm="remove"),

@@ -21,8 +21,8 @@ from dtui.live.kind import Kind
 from dtui.live.volume_kinds import VolumeRow, volumes_kind
 from dtui.ui.forms.resource_create import VolumeForm, VolumeRequest
 from dtui.ui.views.actions import ActionTable
-from dtui.ui.views.inspect import open_inspect
 from dtui.ui.views.resource_view import EngineObjectScreen
+from dtui.ui.views.volumes.detail import VOLUME_TABS
 from dtui.ui.views.volumes.actions import VOLUME_ACTIONS
 from dtui.ui.views.volumes.table import VolumeTable
 
@@ -47,6 +47,7 @@ class VolumesScreen(EngineObjectScreen[VolumeRow]):
     ACTIONS: ClassVar[ActionTable] = VOLUME_ACTIONS
     NOUN: ClassVar[str] = "volumes"
     HELP_TITLE: ClassVar[str] = "Volumes: keys"
+    DETAIL_TABS = VOLUME_TABS
     TITLE_TEXT: ClassVar[str] = "Volumes"
 
     @property
@@ -57,6 +58,7 @@ class VolumesScreen(EngineObjectScreen[VolumeRow]):
     def compose(self) -> ComposeResult:
         yield self.status_line()
         yield VolumeTable(id="volumes")
+        yield self.detail_pane()
         yield Input(placeholder="quick filter: name, driver, user or mountpoint (Esc clears)", id="quick-filter")
         yield Footer()
 
@@ -120,15 +122,3 @@ class VolumesScreen(EngineObjectScreen[VolumeRow]):
             return await client.volumes.prune()
 
         self.prune_hosts(prune)
-
-    def action_inspect(self) -> None:
-        """Show the selected volume's inspect document."""
-        target = self.cursor_target()
-        if target is None:
-            return
-        host, row = target
-
-        async def inspect(client: EngineClient) -> Mapping[str, object]:
-            return (await client.volumes.inspect(row.name)).raw
-
-        open_inspect(self, host, f"Volume {row.name}", inspect)
