@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from dtui.config import Config
 from dtui.ui.app import DtuiApp
 from dtui.ui.forms.resource_create import NetworkForm, VolumeForm
 from dtui.ui.screens.modals import ConfirmScreen, HelpScreen
@@ -182,3 +183,18 @@ async def test_two_hosts_show_the_host_column_and_create_goes_to_the_cursor_host
         await type_text(pilot, "made-there\n\n\n")
         await wait_until(pilot, lambda: "made-there" in second.docker.volumes)
         assert "made-there" not in first.docker.volumes
+
+
+async def test_the_palette_opens_the_views_and_their_keys_can_be_remapped() -> None:
+    docker = resource_fleet()
+    app = docker.app(config=Config(keys={"volumes.create": "n", "main.networks": "ctrl+n"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(app.screen.query("#containers")) == 1)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Show the volumes of every host", "Show the networks of every host"} <= titles
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, NetworksScreen))
+        await pilot.press("escape")
+        await _open(pilot, app, "V", 4)
+        await pilot.press("n")
+        assert isinstance(app.screen, VolumeForm)
