@@ -31,8 +31,13 @@ class FakeResources(FakeDocker):
         sizes: Volume name -> bytes ``/system/df`` reports.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, api_version: str = "1.41") -> None:
         super().__init__()
+        self.api_version = api_version
+        if api_version != "1.41":
+            self.engine.route("HEAD", "/_ping", headers={"Api-Version": api_version, "Ostype": "linux"})
+            self.engine.route("GET", "/_ping", text="OK", headers={"Api-Version": api_version})
+            self.engine.route("GET", "/version", json={"Version": "99.0.0-fake", "ApiVersion": api_version})
         self.volumes: dict[str, dict[str, Any]] = {}
         self.networks: dict[str, dict[str, Any]] = {}
         self.sizes: dict[str, int] = {}
@@ -147,6 +152,9 @@ class FakeResources(FakeDocker):
 
     def _prune_volumes(self, request: httpx.Request) -> httpx.Response:
         unused = [name for name in self.volumes if not self._users(name)]
+        every = json.loads(request.url.params.get("filters") or "{}").get("all") == ["true"]
+        if tuple(int(part) for part in self.api_version.split(".")) >= (1, 42) and not every:
+            unused = [name for name in unused if len(name) == 64]  # only anonymous ones, as the engine
         reclaimed = sum(self.sizes.get(name, 0) for name in unused)
         for name in unused:
             del self.volumes[name]
@@ -211,9 +219,9 @@ class FakeResources(FakeDocker):
         return httpx.Response(200, json={"NetworksDeleted": [n["Name"] for n in unused] or None})
 
 
-def resource_fleet() -> FakeResources:
+def resource_fleet(api_version: str = "1.41") -> FakeResources:
     """Three containers, four volumes (two in use), two networks of ours plus the engine's three."""
-    docker = FakeResources()
+    docker = FakeResources(api_version)
     docker.add("web", image="nginx:1.25", status="Up 5 minutes")
     docker.add("db", image="postgres:16", status="Up 3 hours")
     docker.add("job", image="busybox:latest", state="exited", status="Exited (0) 2 days ago")

@@ -128,10 +128,14 @@ class EngineObjectScreen(DetailScreen[T]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                for host in hosts:
-                    self._prune(host, call)
+                self.prune_every_host(call)
 
         self.app.push_screen(ConfirmScreen(question), answered)
+
+    def prune_every_host(self, call: PruneCall) -> None:
+        """Prune every host shown side by side (already confirmed)."""
+        for host in self.view_host.hosts:
+            self._prune(host, call)
 
     @work(group="actions", exit_on_error=False)
     async def _prune(self, host: str, call: PruneCall) -> None:

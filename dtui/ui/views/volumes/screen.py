@@ -11,15 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Footer, Input
 
+from dtui.engine.client import parse_version
 from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.live.kind import Kind
 from dtui.live.volume_kinds import VolumeRow, volumes_kind
 from dtui.ui.forms.resource_create import VolumeForm, VolumeRequest
+from dtui.ui.screens.choice import ChoiceScreen
 from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.resource_view import EngineObjectScreen
 from dtui.ui.views.volumes.detail import VOLUME_TABS
@@ -31,6 +34,9 @@ if TYPE_CHECKING:
 
     from dtui.engine.client import EngineClient
     from dtui.engine.resource_models import PruneReport
+
+ALL_FILTER_SINCE = (1, 42)
+"""The API version whose volume prune takes ``all`` (and prunes only anonymous ones without it)."""
 
 
 @dataclass
@@ -116,9 +122,27 @@ class VolumesScreen(EngineObjectScreen[VolumeRow]):
         self.app.push_screen(VolumeForm("New volume", self.host_shown(host)), answered)
 
     def action_prune(self) -> None:
-        """Ask once, then prune the unused volumes of every host shown."""
+        """Ask once, then prune the unused volumes of every host shown.
+
+        Since API 1.42 the engine prunes only anonymous volumes unless told ``all``: when every
+        host speaks 1.42+, the question offers both.
+        """
 
         async def prune(client: EngineClient) -> PruneReport:
             return await client.volumes.prune()
 
-        self.prune_hosts(prune)
+        versions = [self.view_host.client_for(host).api_version for host in self.view_host.hosts]
+        if not all(version and parse_version(version) >= ALL_FILTER_SINCE for version in versions):
+            self.prune_hosts(prune)
+            return
+
+        async def prune_all(client: EngineClient) -> PruneReport:
+            return await client.volumes.prune(filters={"all": ["true"]})
+
+        def answered(choice: str | None) -> None:
+            if choice:
+                self.prune_every_host(prune_all if choice == "all" else prune)
+
+        body = Text("Remove the volumes no container uses, on every host shown?")
+        choices = [("Anonymous only", "anonymous", "primary"), ("Named too", "all", "error"), ("Cancel", "", "default")]
+        self.app.push_screen(ChoiceScreen("Prune volumes", body, choices), answered)
