@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from textual.pilot import Pilot
 
 from dtui.config import Config
@@ -201,14 +203,17 @@ async def test_the_palette_opens_the_views_and_their_keys_can_be_remapped() -> N
         assert isinstance(app.screen, VolumeForm)
 
 
-async def test_on_api_1_42_prune_asks_whether_named_volumes_go_too() -> None:
-    for choice, left in (("Anonymous only", ["pgdata", "scratch", "webcache"]), ("Named too", ["pgdata", "webcache"])):
-        docker = resource_fleet(api_version="1.43")
-        app = docker.app()
-        async with app.run_test(size=SIZE) as pilot:
-            await _open(pilot, app, "V", 4)
-            await pilot.press("P")
-            assert isinstance(app.screen, ChoiceScreen)
-            index = [label for label, _, _ in app.screen._choices].index(choice)
-            await pilot.click(f"#choice-{index}")
-            await wait_until(pilot, lambda: sorted(_names(app)) == left, what=choice)
+@pytest.mark.parametrize(("choice", "left"), [
+    ("Anonymous only", ["pgdata", "scratch", "webcache"]),
+    ("Named too", ["pgdata", "webcache"]),
+])
+async def test_on_api_1_42_prune_asks_whether_named_volumes_go_too(choice: str, left: list[str]) -> None:
+    docker = resource_fleet(api_version="1.43")
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, "V", 4)
+        await pilot.press("P")
+        assert isinstance(app.screen, ChoiceScreen)
+        index = [label for label, _, _ in app.screen._choices].index(choice)
+        await pilot.click(f"#choice-{index}")
+        await wait_until(pilot, lambda: sorted(_names(app)) == left, what=choice)
