@@ -74,7 +74,7 @@ async def test_volume_in_use_refuses_removal_then_goes(
     assert name not in [volume.name for volume in await engine.volumes.list()]
 
 
-async def test_network_connect_shows_live_disconnect_and_remove_from_the_view(
+async def test_network_connect_disconnect_from_the_view_and_from_elsewhere_then_remove(
     engine: EngineClient, engine_host: str, make_container: Callable[..., str]
 ) -> None:
     name = f"dtui-test-nview-{support.SESSION_ID}"
@@ -86,8 +86,11 @@ async def test_network_connect_shows_live_disconnect_and_remove_from_the_view(
         assert isinstance(app.screen, NetworksScreen)
         await wait_until(pilot, lambda: _cell(app, engine_host, created.id, "subnet") == "10.231.9.0/24 via 10.231.9.1")
         assert _cell(app, engine_host, created.id, "attached") == NO_VALUE
-        await engine.networks.connect(created.id, container)  # from elsewhere: the connect event shows it
+        await pilot.press("C")  # pick the container by typing its name
+        await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))
+        await type_text(pilot, f"nuser-{support.SESSION_ID}\n")
         await wait_until(pilot, lambda: _cell(app, engine_host, created.id, "attached") == f"nuser-{support.SESSION_ID}")
+        assert [e.container_id for e in (await engine.networks.inspect(created.id)).containers] == [container]
         await pilot.press("D", "y")  # attached: the engine refuses, in its words
         await wait_until(pilot, lambda: _notified(app, "active endpoints"), what="the engine's refusal")
         await pilot.press("X")
@@ -95,6 +98,10 @@ async def test_network_connect_shows_live_disconnect_and_remove_from_the_view(
         await pilot.press("enter")
         await wait_until(pilot, lambda: _cell(app, engine_host, created.id, "attached") == NO_VALUE, what="disconnected")
         assert (await engine.networks.inspect(created.id)).containers == ()
+        await engine.networks.connect(created.id, container)  # from elsewhere: the connect event shows it
+        await wait_until(pilot, lambda: _cell(app, engine_host, created.id, "attached") == f"nuser-{support.SESSION_ID}")
+        await engine.networks.disconnect(created.id, container)
+        await wait_until(pilot, lambda: _cell(app, engine_host, created.id, "attached") == NO_VALUE)
         await pilot.press("D", "y")
         await wait_until(pilot, lambda: app.screen.table.get(row_key(engine_host, created.id)) is None, what="row gone")
     assert name not in [row.name for row in await list_networks(engine)]
