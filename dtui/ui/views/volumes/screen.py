@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Footer, Input
@@ -84,9 +83,12 @@ class VolumesScreen(EngineObjectScreen[VolumeRow]):
     def measure(self) -> None:
         """Read ``/system/df`` of every host shown (one worker each)."""
         for host in self.view_host.hosts:
-            self._measure(host)
+            self._measure_host(host)
 
-    @work(group="volume-sizes", exit_on_error=False)
+    def _measure_host(self, host: str) -> None:
+        # One reading per host at a time: a newer request (ctrl+r again) cancels the older one.
+        self.run_worker(self._measure(host), group=f"volume-sizes {host}", exclusive=True, exit_on_error=False)
+
     async def _measure(self, host: str) -> None:
         try:
             usage = await self.view_host.client_for(host).system.df()
@@ -102,7 +104,7 @@ class VolumesScreen(EngineObjectScreen[VolumeRow]):
 
     def pruned(self, host: str) -> None:
         """Measure that host again."""
-        self._measure(host)
+        self._measure_host(host)
 
     # -- actions -----------------------------------------------------------------------
 
