@@ -1,8 +1,8 @@
 """What the volumes and networks views share: a status line, create on a host, prune every host.
 
 :class:`EngineObjectScreen` is a :class:`DetailScreen` (the resource detail pane under the
-table, Enter opens it) with a one-line status (count,
-marks, sort, read-only) and two helpers: :meth:`EngineObjectScreen.create_on` runs a create
+table, Enter opens it) with a one-line status (count, marks, sort, read-only) and two
+helpers: :meth:`EngineObjectScreen.create_on` runs a create
 through the base's one action path (pending, notification, re-list), and
 :meth:`EngineObjectScreen.prune_hosts` asks once, prunes every host shown side by side and
 tells what each one reclaimed.
@@ -57,7 +57,8 @@ def pruned_text(noun: str, host: str, report: PruneReport, *, several_hosts: boo
         return safe_plain(f"Nothing to prune{where}: no unused {noun}", max_length=300)
     names = ", ".join(report.deleted[:5]) + (", …" if len(report.deleted) > 5 else "")
     reclaimed = f", reclaimed {human_size(report.reclaimed)}" if report.reclaimed else ""
-    return safe_plain(f"Pruned {len(report.deleted)} {noun}{where} ({names}){reclaimed}", max_length=300)
+    counted = f"{len(report.deleted)} {noun if len(report.deleted) > 1 else noun.rstrip('s')}"
+    return safe_plain(f"Pruned {counted}{where} ({names}){reclaimed}", max_length=300)
 
 
 class EngineObjectScreen(DetailScreen[T]):

@@ -112,9 +112,7 @@ class NetworksScreen(EngineObjectScreen[NetworkRow]):
             self.post_message(CandidatesListed(host, row, [], error))
             return
         attached = {a.id for a in row.attached}
-        choices = sorted(
-            ((c.id, f"{c.name}  ({c.state})") for c in containers if c.id not in attached), key=lambda c: c[1]
-        )
+        choices = sorted(((c.id, c.name) for c in containers if c.id not in attached), key=lambda c: c[1])
         self.post_message(CandidatesListed(host, row, choices))
 
     def on_candidates_listed(self, message: CandidatesListed) -> None:
@@ -138,15 +136,16 @@ class NetworksScreen(EngineObjectScreen[NetworkRow]):
         self._pick("Disconnect from", host, row, [(a.id, a.name) for a in row.attached], disconnect=True)
 
     def _pick(self, verb: str, host: str, row: NetworkRow, choices: list[tuple[str, str]], *, disconnect: bool) -> None:
-        names = dict(choices)
+        """Ask which container, then connect (or disconnect) it through the one action path."""
         question = Text(f"{verb} ")
         question.append_text(safe_line(row.name, max_length=40, style="bold"))
         question.append(": which container?")
+        names = {a.id: a.name for a in row.attached} | {cid: label for cid, label in choices}
+        action = "disconnect" if disconnect else "connect"
 
         def picked(container_id: str | None) -> None:
             if not container_id:
                 return
-            container = names.get(container_id, container_id).split("  (")[0]
 
             async def call(client: EngineClient, network_id: str) -> None:
                 if disconnect:
@@ -154,9 +153,8 @@ class NetworksScreen(EngineObjectScreen[NetworkRow]):
                 else:
                     await client.networks.connect(network_id, container_id)
 
-            verb_done = f"{'disconnect' if disconnect else 'connect'} {container}"
             key = row_key(host, row.id)
-            self.table.set_pending(key, "disconnecting" if disconnect else "connecting")
-            self._act(key, row.name, verb_done, call)
+            self.table.set_pending(key, f"{action}ing")
+            self._act(key, row.name, f"{action} {names.get(container_id, container_id)}", call)
 
         self.app.push_screen(PickScreen(question, choices), picked)
