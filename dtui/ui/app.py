@@ -45,6 +45,9 @@ KEYMAP_SCOPES = {
     "the disk usage screen": "dtui.ui.views.images.disk_usage:DiskUsageScreen",
     "the log screen": "dtui.ui.screens.logs:LogScreen",
     "the merged log screen": "dtui.ui.screens.merged_logs:MergedLogScreen",
+    "the swarm services screen": "dtui.ui.views.swarm.services:ServicesScreen",
+    "the swarm tasks screen": "dtui.ui.views.swarm.tasks:TasksScreen",
+    "the swarm nodes screen": "dtui.ui.views.swarm.nodes:NodesScreen",
     "the volumes screen": "dtui.ui.views.volumes.screen:VolumesScreen",
     "the networks screen": "dtui.ui.views.networks.screen:NetworksScreen",
 }

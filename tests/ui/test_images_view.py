@@ -18,6 +18,7 @@ from dtui.ui.views.images.disk_usage import DiskUsageScreen
 from dtui.ui.views.images.screen import ImagesScreen
 from dtui.ui.views.table import row_key
 from tests.support.wait import wait_until
+from tests.ui.host_support import HOST_A, HOST_B, FakeHost, app_of
 from tests.ui.images_support import BUSYBOX, DANGLING, NGINX, FakeImages
 from tests.ui.screen_host import type_text
 from tests.ui.table_support import HOST
@@ -149,6 +150,12 @@ async def test_the_detail_pane_has_inspect_and_history() -> None:
         assert table.row_count == 2
         assert "\x1b" not in table.get_row_at(1)[2].plain and "apt-get install" in table.get_row_at(1)[2].plain
         assert not any("hunter2" in str(node.label) for node in inspect.query_one("JsonTree").walk())
+        await _until(pilot, lambda: table.has_focus, "focus in the history table")
+        await pilot.press("y")
+        assert app.clipboard.startswith("a1a1a1a1a1a1\t"), "the history row under the cursor"
+        screen.detail.query_one("Tabs").focus()
+        await pilot.press("y")
+        assert app.clipboard == NGINX, "else the image id, not the row id"
 
 
 async def test_disk_usage_summary_and_prunes() -> None:
@@ -183,3 +190,24 @@ def test_split_reference() -> None:
     assert split_reference("app:2") == ("app", "2")
     assert split_reference("host:5000/app") == ("host:5000/app", "latest")
     assert split_reference("host:5000/app:v1") == ("host:5000/app", "v1")
+
+
+async def test_two_hosts_share_the_table_and_each_action_goes_to_its_host() -> None:
+    first, second = FakeImages(), FakeImages()
+    second.images.pop(NGINX)
+    app = app_of(FakeHost(HOST_A, docker=first.docker), FakeHost(HOST_B, docker=second.docker))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("I")
+        await _until(pilot, lambda: isinstance(app.screen, ImagesScreen), "images screen")
+        screen = app.screen
+        assert isinstance(screen, ImagesScreen)
+        await _until(pilot, lambda: screen.table.row_count == 5 + 3, "both hosts listed")
+        assert screen.table.show_host
+        busybox_b = row_key(HOST_B, f"{BUSYBOX} busybox:latest")
+        assert screen.table.get_cell(busybox_b, "host").plain == "/fake/b.sock"
+        _cursor_to(screen, busybox_b)
+        await pilot.press("D", "y")
+        await _until(pilot, lambda: screen.table.get(busybox_b) is None, "removed on b")
+        assert second.removed == [("busybox:latest", False)] and first.removed == []
+        assert screen.table.get(row_key(HOST_A, f"{BUSYBOX} busybox:latest")) is not None

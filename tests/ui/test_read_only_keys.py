@@ -1,15 +1,13 @@
 """``--read-only`` proven on the wire: every key of every screen sends only GET/HEAD (issue 13).
 
 The FakeEngine records every request that reaches its transport. The test presses every key
-bound on the main screen, the detail pane and the log screen (and, in their own test, the
-images screen, its detail pane and the disk usage screen) (taken from their BINDINGS, so a
+bound on the main screen, the detail pane and the log screen (taken from their BINDINGS, so a
 new key is covered without editing this test), confirms whatever dialog a key opens, and then
 checks the methods the engine saw.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -21,17 +19,14 @@ from textual.widgets import Input
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.logs import LogScreen
 from dtui.ui.screens.main import MainScreen
-from dtui.ui.views.detail import ResourceDetail
-from dtui.ui.views.images.disk_usage import DiskUsageScreen
-from dtui.ui.views.images.screen import ImagesScreen
-from dtui.ui.views.networks.screen import NetworksScreen
-from dtui.ui.views.volumes.screen import VolumesScreen
+from dtui.ui.views.swarm.nodes import NodesScreen
+from dtui.ui.views.swarm.services import ServicesScreen
+from dtui.ui.views.swarm.tasks import TasksScreen
 from dtui.ui.widgets.detail_pane import DetailPane
 from tests.fakes import frame
 from tests.ui import detail_support
-from tests.ui.images_support import NGINX, FakeImages
+from tests.ui.swarm_support import FakeSwarm
 from tests.ui.table_support import FakeDocker
-from tests.ui.volnet_support import FakeResources
 
 SIZE = (80, 24)
 SAFE_METHODS = {"GET", "HEAD"}
@@ -47,15 +42,10 @@ def _keys(bindings: list[Any], skip: set[str]) -> list[str]:
     return keys
 
 
-def _docker() -> FakeResources:
-    docker = FakeResources()
+def _docker() -> FakeDocker:
+    docker = FakeDocker()
     docker.add("web", id=detail_support.CID)
     docker.add("db", state="exited", status="Exited (0) 1 hour ago")
-    docker.add_volume("data")
-    docker.add_volume("spare")
-    docker.mount("web", "data")
-    docker.add_network("appnet", subnet="10.9.0.0/24")
-    docker.attach("web", "appnet")
     fake = detail_support.fake_engine()
     for route in reversed(fake.routes[:4]):  # the detail routes, in front of FakeDocker's
         docker.engine.routes.insert(0, route)
@@ -140,30 +130,6 @@ async def _press_log_keys(pilot: Pilot[Any], app: DtuiApp) -> None:
     assert isinstance(app.screen, MainScreen)
 
 
-async def _press_view_keys(
-    pilot: Pilot[Any], app: DtuiApp, key: str, view: type[Screen[Any]], passes: tuple[bool, ...] = (False, True)
-) -> None:
-    """Open a resource view from the table, press each of its keys (without, then with a mark), go back."""
-    await pilot.press(key)
-    await _settle(pilot, 0.3)
-    assert isinstance(app.screen, view)
-    for marked in passes:
-        if marked:
-            await pilot.press("space")
-        for bound in _keys(view.BINDINGS, skip={"escape"}):
-            await pilot.press(bound)
-            await _settle(pilot)
-            await _back_to(pilot, app, view)
-            await _leave_input(pilot, app)
-            assert isinstance(app.screen, view)
-    for _ in range(3):
-        if isinstance(app.screen, MainScreen):
-            break
-        await pilot.press("escape")
-        await _settle(pilot)
-    assert isinstance(app.screen, MainScreen)
-
-
 async def test_every_key_of_every_screen_sends_only_get_or_head(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -180,15 +146,12 @@ async def test_every_key_of_every_screen_sends_only_get_or_head(
         await pilot.press("escape", "escape")
         await _settle(pilot)
         await _press_log_keys(pilot, app)
-        await _press_view_keys(pilot, app, "V", VolumesScreen)
-        await _press_view_keys(pilot, app, "N", NetworksScreen)
         assert app.is_running
     paths = docker.engine.paths("GET")
     # The keys did reach the engine (the recording is not vacuous) ...
     for expected in ("/containers/json", f"/containers/{detail_support.CID}/json",
                      f"/containers/{detail_support.CID}/top", f"/containers/{detail_support.CID}/changes",
-                     f"/containers/{detail_support.CID}/logs", "/volumes", "/volumes/data", "/system/df",
-                     "/networks"):
+                     f"/containers/{detail_support.CID}/logs"):
         assert expected in paths, expected
     # ... and not one of them changed anything.
     assert _unsafe_requests(docker) == []
@@ -206,85 +169,77 @@ async def test_the_same_keys_do_mutate_without_read_only(tmp_path: Any, monkeypa
     assert {"start", "stop", "restart", "kill", "pause", "DELETE"} <= sent, sent
 
 
-async def _press_screen_keys(pilot: Pilot[Any], app: DtuiApp, base: type[Screen[Any]], skip: set[str]) -> None:
-    for key in _keys(list(base.BINDINGS), skip=skip):
+# -- the swarm views (issue 21) ----------------------------------------------------------
+
+
+def _swarm() -> FakeSwarm:
+    swarm = FakeSwarm()
+    swarm.add("web", replicas=1, ports=(8080,))
+    swarm.add("agent", replicas=None)
+    return swarm
+
+
+async def _press_view_keys(pilot: Pilot[Any], app: DtuiApp, screen: type[Screen[Any]], skip: set[str]) -> None:
+    for key in _keys(screen.BINDINGS, skip={"escape", *skip}):
         await pilot.press(key)
         await _settle(pilot)
-        await _back_to(pilot, app, base)
+        await _back_to(pilot, app, screen)
         await _leave_input(pilot, app)
-        assert isinstance(app.screen, base), f"{key} left {base.__name__}"
+        assert isinstance(app.screen, screen)
 
 
-async def _press_resource_pane_keys(pilot: Pilot[Any], app: DtuiApp) -> None:
-    for key in _keys(ResourceDetail.BINDINGS, skip=set()):
-        if not app.screen.has_class("-pane-open"):
-            await pilot.press("enter")
-            await _settle(pilot)
-        pane = app.screen.query_one(ResourceDetail)
-        if not pane.has_focus_within:
-            await pilot.press("tab")
-            await _settle(pilot)
-        await pilot.press(key)
-        await _settle(pilot, 0.2)
-        await _back_to(pilot, app, ImagesScreen)
-        await _leave_input(pilot, app)
+async def _escape_to(pilot: Pilot[Any], app: DtuiApp, screen: type[Screen[Any]]) -> None:
+    for _ in range(4):
+        if isinstance(app.screen, screen):
+            return
+        await pilot.press("escape")
+        await _settle(pilot)
+    assert isinstance(app.screen, screen), f"stuck on {app.screen!r}"
 
 
-async def _drive_image_screens(pilot: Pilot[Any], app: DtuiApp) -> None:
-    """Every key of the images screen (then with a mark), its detail pane, and the disk usage screen."""
-    await _settle(pilot, 0.2)
-    await pilot.press("I")
+async def _press_swarm_keys(pilot: Pilot[Any], app: DtuiApp, *, with_marks: bool = True) -> None:
+    await pilot.press("W")
     await _settle(pilot, 0.3)
-    assert isinstance(app.screen, ImagesScreen)
-    await pilot.press("space")  # with a mark set: the bulk actions act on it
-    await _press_screen_keys(pilot, app, ImagesScreen, skip={"escape", "space"})
-    await _press_resource_pane_keys(pilot, app)
-    await pilot.press("escape", "escape", "escape")
-    await _settle(pilot)
-    assert isinstance(app.screen, MainScreen)
-    await pilot.press("U")
+    assert isinstance(app.screen, ServicesScreen)
+    for marked in (False, True) if with_marks else (False,):
+        if marked:
+            await pilot.press("space")
+        await _press_view_keys(pilot, app, ServicesScreen, skip={"enter"})
+    await pilot.press("escape", "enter")  # clear the marks, open the tasks
     await _settle(pilot, 0.3)
-    assert isinstance(app.screen, DiskUsageScreen)
-    await _press_screen_keys(pilot, app, DiskUsageScreen, skip={"escape"})
+    if isinstance(app.screen, TasksScreen):
+        await _press_view_keys(pilot, app, TasksScreen, skip=set())
+        await _escape_to(pilot, app, ServicesScreen)
+    await pilot.press("N")
+    await _settle(pilot, 0.3)
+    assert isinstance(app.screen, NodesScreen)
+    await pilot.press("space")
+    await _press_view_keys(pilot, app, NodesScreen, skip=set())
 
 
-async def test_every_key_of_the_image_screens_sends_only_get_or_head() -> None:
-    fake = FakeImages()
-    app = fake.app(read_only=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await _drive_image_screens(pilot, app)
-    paths = fake.docker.engine.paths("GET")
-    for expected in ("/images/json", f"/images/{NGINX}/json", f"/images/{NGINX}/history", "/system/df"):
-        assert expected in paths, expected
-    assert _unsafe_requests(fake.docker) == []
-
-
-async def test_the_image_screen_keys_do_mutate_without_read_only() -> None:
-    """The mutating keys of the same screens, without --read-only, do send (the check above can fail)."""
-    fake = FakeImages()
-    app = fake.app()
-    async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, 0.2)
-        for keys in (("I",), ("D", "enter"), ("p", "enter"), ("escape",), ("U",), ("c", "enter"), ("v", "enter"),
-                     ("b", "enter"), ("i", "enter")):
-            await pilot.press(*keys)
-            await _settle(pilot, 0.2)
-    sent = {(r.method, path) for r, path in zip(fake.docker.engine.requests, fake.docker.engine.paths())}
-    for method, path in (("DELETE", "/images/"), ("POST", "/images/prune"), ("POST", "/containers/prune"),
-                         ("POST", "/volumes/prune"), ("POST", "/build/prune")):
-        assert any(m == method and p.startswith(path) for m, p in sent), (method, path, sent)
-
-
-async def test_the_resource_view_keys_do_mutate_without_read_only(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The volumes and networks keys, driven the same way, do remove, prune, create and connect."""
+async def test_every_key_of_the_swarm_views_sends_only_get_or_head(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    docker = _docker()
-    app = docker.app()
+    swarm = _swarm()
+    app = swarm.docker.app(read_only=True)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot, 0.3)
-        await _press_view_keys(pilot, app, "V", VolumesScreen, passes=(False,))
-        await _press_view_keys(pilot, app, "N", NetworksScreen, passes=(False,))
-    sent = {re.sub(r"/v[0-9.]+/", "/", request) for request in _unsafe_requests(docker)}
-    assert {"POST /volumes/prune", "POST /networks/prune"} <= sent, sent
-    assert any(r.startswith("DELETE /volumes/") for r in sent), sent
-    assert any(r.endswith("/connect") for r in sent) and any(r.endswith("/disconnect") for r in sent), sent
+        await _press_swarm_keys(pilot, app)
+        assert app.is_running
+    paths = swarm.docker.engine.paths("GET")
+    for expected in ("/services", "/tasks", "/nodes"):
+        assert expected in paths, expected
+    assert any(path.startswith("/services/") and path.endswith("/logs") for path in paths)
+    assert _unsafe_requests(swarm.docker) == []
+
+
+async def test_the_swarm_keys_do_mutate_without_read_only(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    swarm = _swarm()
+    app = swarm.docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, 0.3)
+        await _press_swarm_keys(pilot, app, with_marks=False)
+    sent = {f"{r.method} {r.url.path.split('/')[-1]}" for r in swarm.docker.engine.requests if r.method not in SAFE_METHODS}
+    assert {"POST update", "DELETE"} <= {s if s.startswith("POST") else "DELETE" for s in sent}, sent

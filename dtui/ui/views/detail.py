@@ -38,6 +38,7 @@ from dtui.engine.errors import EngineError, NotFound
 from dtui.ui.safe_text import safe_line, strip_controls
 from dtui.ui.views.actions import Action
 from dtui.ui.views.screen import ResourceScreen
+from dtui.ui.views.table import split_row_key
 from dtui.ui.widgets.inspect_view import JsonEntry, JsonTree
 from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
 
@@ -354,6 +355,7 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
     Args:
         tabs: The tabs, in ``1``-``5`` key order.
         noun: What the objects are called ("image"), in notices.
+        copy_id: What ``y`` copies when no value is focused (default: the row's object id).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -377,8 +379,16 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
     ResourceDetail TabPane { padding: 0; height: 1fr; }
     """
 
-    def __init__(self, tabs: Sequence[DetailTab], *, noun: str = "object", id: str | None = None) -> None:
+    def __init__(
+        self,
+        tabs: Sequence[DetailTab],
+        *,
+        noun: str = "object",
+        copy_id: Callable[[Any], str] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
+        self.copy_id = copy_id
         if not 0 < len(tabs) <= MAX_TABS or len({tab.id for tab in tabs}) != len(tabs):
             raise ValueError(f"a detail pane needs 1 to {MAX_TABS} tabs with distinct ids")
         self.tabs = tuple(tabs)
@@ -386,14 +396,24 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         self.key: str | None = None
         self.item: Any = None
         self.engine_host: str | None = None
+        self.tabs_mounted = False
+        self._mounting = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"no {self.noun} selected"), id="resource-detail-title")
         yield Static(Text(""), id="resource-detail-notice")
-        with TabbedContent(initial=self.tabs[0].id):
-            for number, tab in enumerate(self.tabs, 1):
-                with TabPane(f"{number} {tab.title}", id=tab.id):
-                    yield TabBody(tab, id=f"body-{tab.id}")
+        # The tabs are mounted when the pane first shows an object: a view's first paint
+        # stays light (most visits never open the pane).
+
+    async def _mount_tabs(self) -> None:
+        tabbed = TabbedContent(initial=self.tabs[0].id)
+        for number, tab in enumerate(self.tabs, 1):
+            tabbed.compose_add_child(TabPane(f"{number} {tab.title}", TabBody(tab, id=f"body-{tab.id}"), id=tab.id))
+        await self.mount(tabbed)
+        self.tabs_mounted = True
+        self._show_current()
+        if self.has_focus_within or self.screen.has_class("-pane-full"):
+            self.call_after_refresh(self.focus_content)
 
     # -- the screen's API --------------------------------------------------------------
 
@@ -404,16 +424,23 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         if key == self.key:
             return
         self.key = key
-        self.engine_host = key.partition("\x00")[0]
+        self.engine_host = split_row_key(key)[0]
         self.query_one("#resource-detail-notice").display = False
+        if self.tabs_mounted:
+            self._show_current()
+        elif not self._mounting:
+            self._mounting = True
+            self.call_later(self._mount_tabs)
+
+    def _show_current(self) -> None:
         for body in self.query(TabBody):
             body.reset()
         self.load_active()
 
     @property
     def active_tab(self) -> str:
-        """The id of the shown tab."""
-        return self.query_one(TabbedContent).active
+        """The id of the shown tab (the first until the tabs are mounted)."""
+        return self.query_one(TabbedContent).active if self.tabs_mounted else self.tabs[0].id
 
     def body(self, tab: str) -> TabBody:
         """The body of a tab."""
@@ -421,6 +448,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
 
     def load_active(self, *, again: bool = False) -> None:
         """Load the shown tab unless it already shows the current object."""
+        if not self.tabs_mounted:
+            return
         body = self.body(self.active_tab)
         if self.key is None or (body.loaded_for == self.key and not again):
             return
@@ -430,7 +459,7 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
     @work(exclusive=True, group="resource-detail", exit_on_error=False)
     async def _load(self, key: str, tab: DetailTab, item: Any) -> None:
         """Load one tab (exclusive: the latest object or tab wins)."""
-        client = client_for(self.app, key.partition("\x00")[0])
+        client = client_for(self.app, split_row_key(key)[0])
         try:
             content = await tab.load(client, item)
         except EngineError as error:
@@ -442,6 +471,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         message.stop()
         if message.key == self.key:
             self.body(message.tab).show_content(message.key, message.content)
+            if message.tab == self.active_tab and isinstance(self.screen.focused, Tabs) and self.has_focus_within:
+                self.call_after_refresh(self.focus_content)  # focus follows into the tab once it has content
 
     def on_detail_failed(self, message: DetailFailed) -> None:
         message.stop()
@@ -460,6 +491,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
 
     def focus_content(self) -> None:
         """Focus the shown tab's content (its tab bar when it has none)."""
+        if not self.tabs_mounted:
+            return
         target = self.body(self.active_tab).focus_target
         (target or self.query_one(TabbedContent).query_one(Tabs)).focus()
 
@@ -475,8 +508,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that do nothing in the shown tab are hidden (Esc bubbles up without a search)."""
-        if not self.is_mounted:
-            return True
+        if not self.tabs_mounted:
+            return action not in ("close_search", "search", "next_match", "reveal", "show_tab_number")
         body = self.body(self.active_tab)
         if action == "close_search":
             return body.search_open
@@ -488,6 +521,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
 
     def action_show_tab(self, tab: str) -> None:
         """Show a tab by id."""
+        if not self.tabs_mounted:
+            return
         if self.has_focus_within:
             self.screen.set_focus(self.query_one(TabbedContent).query_one(Tabs))
         self.query_one(TabbedContent).active = tab
@@ -525,10 +560,11 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         """Copy the focused value, else the object's id (OSC 52)."""
         if self.key is None:
             return
-        value = self.body(self.active_tab).copy_text()
+        value = self.body(self.active_tab).copy_text() if self.tabs_mounted else None
         what = "value"
         if value is None:
-            value, what = self.key.partition("\x00")[2], "id"
+            value = self.copy_id(self.item) if self.copy_id is not None else split_row_key(self.key)[1]
+            what = "id"
         self.app.copy_to_clipboard(strip_controls(value))
         self.app.notify(f"Copied {what} ({len(value)} characters)", markup=False)
 
@@ -549,7 +585,11 @@ class DetailScreen(ResourceScreen[T], Generic[T]):
 
     def detail_pane(self) -> ResourceDetail:
         """The pane to compose (id ``detail``)."""
-        return ResourceDetail(self.DETAIL_TABS, noun=self.NOUN.rstrip("s"), id="detail")
+        return ResourceDetail(self.DETAIL_TABS, noun=self.NOUN.rstrip("s"), copy_id=self.copy_id, id="detail")
+
+    def copy_id(self, item: T) -> str:
+        """What the pane's ``y`` copies when no value is focused (the object's id)."""
+        return self.table.id_of(item)
 
     @property
     def detail(self) -> ResourceDetail:

@@ -67,12 +67,15 @@ class ImagesScreen(ReportsWorkerErrors, DetailScreen[ImageRow]):
 
     def on_mount(self) -> None:
         self.table.set_hosts(host_labels(self.app, self.view_host.hosts))
-        self.table.focus()
         # ResourceScreen.on_mount runs next and starts following the images.
 
     def kind(self) -> Kind[ImageRow]:
         """Images, one row per tag."""
         return images_kind()
+
+    def copy_id(self, item: ImageRow) -> str:
+        """``y`` in the pane copies the image id (the row id also holds the tag)."""
+        return item.image.id
 
     def detail_title(self, item: ImageRow) -> Text:
         """``▶ repo:tag  id  size``."""
