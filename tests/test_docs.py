@@ -27,6 +27,7 @@ KEY_WORDS = {
     "enter": "Enter", "tab": "Tab", "home": "Home", "end": "End", "pageup": "PgUp",
     "pagedown": "PgDn", "up": "↑", "down": "↓", "left": "←", "right": "→", "f3": "F3",
     "shift+tab": "Shift+Tab", "shift+left": "Shift+←", "full_stop": ".", "comma": ",",
+    "ctrl+right_square_bracket": "ctrl+]", "shift+pageup": "Shift+PgUp", "shift+pagedown": "Shift+PgDn",
     "plus": "+", "minus": "-", "equals_sign": "=", "less_than_sign": "<", "greater_than_sign": ">",
 }
 

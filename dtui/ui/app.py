@@ -34,6 +34,9 @@ Connector = Callable[[Endpoint], EngineClient]
 ScreenFactory = Callable[[], Screen[Any]]
 """Builds the first screen."""
 
+TERMINAL_OWNS = frozenset({"command_palette", "quit"})
+"""App actions bound with priority (ctrl+p, ctrl+q) whose keys go to a focused terminal instead."""
+
 FIRST_SCREEN = "dtui.ui.views.containers.screen:MainScreen"
 """The screen dtui opens on, by name (the app imports no screen module: no import circle)."""
 
@@ -50,6 +53,8 @@ KEYMAP_SCOPES = {
     "the swarm nodes screen": "dtui.ui.views.swarm.nodes:NodesScreen",
     "the volumes screen": "dtui.ui.views.volumes.screen:VolumesScreen",
     "the networks screen": "dtui.ui.views.networks.screen:NetworksScreen",
+    "the shells pane": "dtui.ui.terminal.pane:ShellPane",
+    "a terminal": "dtui.ui.terminal.view:TerminalView",
 }
 """Where remappable bindings live, per scope named in keymap problems, by name."""
 
@@ -95,7 +100,7 @@ class DtuiApp(ReportsWorkerErrors, App[int]):
         live: What every host holds now, kept current from its events (views subscribe).
     """
 
-    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss", "views/resources.tcss"]
+    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss", "views/resources.tcss", "terminal/terminal.tcss"]
     TITLE = "dtui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -156,6 +161,12 @@ class DtuiApp(ReportsWorkerErrors, App[int]):
         self.push_screen(self._first_screen())
         for problem in problems:
             self.notify(safe_plain(problem, max_length=300), title="Config", severity="warning", markup=False, timeout=15)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+p and ctrl+q reach the shell while a terminal has the focus."""
+        if action in TERMINAL_OWNS and getattr(self.focused, "holds_app_keys", False):
+            return False
+        return super().check_action(action, parameters)
 
     def _apply_theme(self) -> list[str]:
         wanted = self.config.theme or self._remembered_theme()

@@ -31,13 +31,15 @@ from dtui.ui.views.containers.actions import CONTAINER_ACTIONS
 from dtui.ui.views.containers.compose import GroupedContainerTable
 from dtui.ui.views.containers.projects import ProjectsMixin
 from dtui.ui.views.containers.table import ContainerTable
+from dtui.ui.terminal.pane import ShellPane
+from dtui.ui.terminal.shells import ShellsMixin
 from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.status_bar import StatusBar
 
 PANE_FOLLOW_SECONDS = 0.15
 
 
-class MainScreen(ProjectsMixin):
+class MainScreen(ShellsMixin, ProjectsMixin):
     """Where the operator lives: every container, live."""
 
     ACTIONS: ClassVar[ActionTable] = CONTAINER_ACTIONS
@@ -65,6 +67,7 @@ class MainScreen(ProjectsMixin):
         yield StatusBar(id="status")
         yield GroupedContainerTable(id="containers")
         yield DetailPane(id="detail", ps_args=self.dtui.config.defaults.ps_args)
+        yield ShellPane(id="shells")
         yield Input(placeholder="quick filter: name, image or id (Esc clears)", id="quick-filter")
         yield Footer()
 
@@ -215,7 +218,10 @@ class MainScreen(ProjectsMixin):
             self.show_details()
 
     def action_zoom_pane(self) -> None:
-        """Toggle the detail pane full screen (opening it if needed)."""
+        """Toggle the shells pane full screen when it is open, else the detail pane (opening it if needed)."""
+        if self.shells_open:
+            self.toggle_shells_full()
+            return
         if not self.has_class("-pane-open"):
             self.show_details()
         self.toggle_class("-pane-full")
