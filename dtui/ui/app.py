@@ -44,11 +44,16 @@ FIRST_SCREEN = "dtui.ui.views.containers.screen:MainScreen"
 KEYMAP_SCOPES = {
     "the main screen": "dtui.ui.views.containers.screen:MainScreen",
     "the detail pane": "dtui.ui.widgets.detail_pane:DetailPane",
+    "the resource detail pane": "dtui.ui.views.detail:ResourceDetail",
+    "the images screen": "dtui.ui.views.images.screen:ImagesScreen",
+    "the disk usage screen": "dtui.ui.views.images.disk_usage:DiskUsageScreen",
     "the log screen": "dtui.ui.screens.logs:LogScreen",
     "the merged log screen": "dtui.ui.screens.merged_logs:MergedLogScreen",
     "the swarm services screen": "dtui.ui.views.swarm.services:ServicesScreen",
     "the swarm tasks screen": "dtui.ui.views.swarm.tasks:TasksScreen",
     "the swarm nodes screen": "dtui.ui.views.swarm.nodes:NodesScreen",
+    "the volumes screen": "dtui.ui.views.volumes.screen:VolumesScreen",
+    "the networks screen": "dtui.ui.views.networks.screen:NetworksScreen",
     "the shells pane": "dtui.ui.terminal.pane:ShellPane",
     "a terminal": "dtui.ui.terminal.view:TerminalView",
 }
@@ -96,7 +101,7 @@ class DtuiApp(OrdersKeys, ReportsWorkerErrors, App[int]):
         live: What every host holds now, kept current from its events (views subscribe).
     """
 
-    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss", "terminal/terminal.tcss"]
+    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss", "views/resources.tcss", "terminal/terminal.tcss"]
     TITLE = "dtui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),

@@ -1,0 +1,1 @@
+"""The images view (``I`` on the container screen) and the disk usage screen (``U``)."""

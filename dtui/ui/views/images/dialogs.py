@@ -1,0 +1,150 @@
+"""Dialogs of the images view: remove (force toggle), tag, prune; each returns a typed result."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from dtui.ui.safe_text import safe_line
+
+_REFERENCE = re.compile(
+    r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?"  # first component, maybe host:port
+    r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"  # more path components
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$"  # the tag
+)
+
+
+def split_reference(reference: str) -> tuple[str, str]:
+    """``repo[:tag]`` -> (repo, tag); the tag is ``latest`` when none is given.
+
+    A colon before the last ``/`` belongs to a registry port (``host:5000/app``), not a tag.
+    """
+    repository, colon, tag = reference.rpartition(":")
+    if not colon or "/" in tag:
+        return reference, "latest"
+    return repository, tag
+
+
+def reference_problem(reference: str) -> str:
+    """Why the engine would refuse ``repo[:tag]`` ("" when it looks acceptable)."""
+    if not reference:
+        return "type repository[:tag]"
+    if not _REFERENCE.match(reference):
+        return "lower-case repository (host[:port]/)path, then an optional :tag"
+    return ""
+
+
+class ImageRemoveScreen(ModalScreen[bool | None]):
+    """Confirm removing images; `f` toggles force. Dismisses with the force choice, None to cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "confirm", "Remove", id="image_remove.yes"),
+        Binding("n,escape", "cancel", "Cancel", id="image_remove.no"),
+        Binding("f", "toggle_force", "Force", id="image_remove.force"),
+    ]
+
+    def __init__(self, question: Text) -> None:
+        super().__init__()
+        self.question = question
+        self.force = False
+
+    def compose(self) -> ComposeResult:
+        text = self.question.copy()
+        text.append(" [y/N]", style="bold")
+        with Vertical(classes="dialog"):
+            yield Static(text, id="question")
+            yield Static(self._options_text(), id="options")
+
+    def _options_text(self) -> Text:
+        return Text(f"[{'x' if self.force else ' '}] f  force (also when a container uses it)")
+
+    def action_toggle_force(self) -> None:
+        """Flip the force option."""
+        self.force = not self.force
+        self.query_one("#options", Static).update(self._options_text())
+
+    def action_confirm(self) -> None:
+        """Remove, with or without force."""
+        self.dismiss(self.force)
+
+    def action_cancel(self) -> None:
+        """Do not remove."""
+        self.dismiss(None)
+
+
+class TagPrompt(ModalScreen[str | None]):
+    """Ask for a new ``repo[:tag]`` for an image, checked as you type."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="image_tag.cancel"),
+    ]
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            question = Text("Tag ")
+            question.append_text(safe_line(self.current, max_length=60, style="bold"))
+            question.append(" as (repository[:tag]):")
+            yield Static(question)
+            yield Input(placeholder="registry.example:5000/app:1.0", id="reference")
+            yield Static("", id="error", classes="error")
+
+    @on(Input.Changed)
+    def _check(self, event: Input.Changed) -> None:
+        self.query_one("#error", Static).update(Text(reference_problem(event.value.strip()), style="red"))
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        reference = event.value.strip()
+        if not reference_problem(reference):
+            self.dismiss(reference)
+
+    def action_cancel(self) -> None:
+        """Do not tag."""
+        self.dismiss(None)
+
+
+class PruneScreen(ModalScreen[bool | None]):
+    """Ask what to prune: `d` dangling images only, `a` every unused image. True means all unused."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d,enter", "answer(False)", "Dangling", id="image_prune.dangling"),
+        Binding("a", "answer(True)", "All unused", id="image_prune.unused"),
+        Binding("n,escape", "cancel", "Cancel", id="image_prune.no"),
+    ]
+
+    def __init__(self, where: Text) -> None:
+        super().__init__()
+        self.where = where
+
+    def compose(self) -> ComposeResult:
+        text = Text("Prune images")
+        text.append_text(self.where)
+        text.append("?\n\n")
+        text.append("d", style="bold")
+        text.append("  dangling images only (untagged)\n")
+        text.append("a", style="bold")
+        text.append("  every image no container uses (tagged ones too)\n")
+        text.append("Esc", style="bold")
+        text.append("  cancel")
+        with Vertical(classes="dialog"):
+            yield Static(text, id="question")
+
+    def action_answer(self, unused: bool) -> None:
+        """Prune dangling (False) or every unused image (True)."""
+        self.dismiss(unused)
+
+    def action_cancel(self) -> None:
+        """Do not prune."""
+        self.dismiss(None)
