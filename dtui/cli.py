@@ -1,23 +1,37 @@
-"""Command line: parse arguments, find the engine, check it answers, run the app."""
+"""Command line: parse arguments, find the engine, check it answers, run the app.
+
+Start-up is on the clock (the benchmark's first list), so this module imports only what
+parsing needs: ``--help`` and ``--version`` load no engine client and no Textual. The app
+and the engine layer are imported once the arguments are good. The engine is probed in the
+app's own event loop, and the probe's client (its negotiated API version, its engine kind
+and its open connection) becomes the app's: nothing is connected twice.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dtui import __version__
-from dtui.config import load_config, render_config
-from dtui.engine.client import EngineClient
-from dtui.engine.endpoint import Endpoint, resolve_host
-from dtui.engine.errors import EngineError, EngineUnreachable
-from dtui.engine.models import EngineVersion
-from dtui.engine.ssh import split_ssh_options
-from dtui.engine.tls import TlsFlags
-from dtui.core.hosts import context_target, hosts_file, resolve_target
+
+if TYPE_CHECKING:
+    from dtui.config import Config
+    from dtui.engine.client import EngineClient
+    from dtui.engine.endpoint import Endpoint
+    from dtui.engine.errors import EngineError
+    from dtui.engine.models import EngineVersion
+    from dtui.engine.tls import TlsFlags
+
+
+def _context_target(name: str) -> str:
+    """``--context NAME`` as a target (argparse type; the hosts module loads on use)."""
+    from dtui.core.hosts import context_target
+
+    return context_target(name)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         "repeat (or mix with --context) to show several engines in one table",
     )
     parser.add_argument(
-        "--context", dest="targets", action="append", type=context_target, metavar="CONTEXT",
+        "--context", dest="targets", action="append", type=_context_target, metavar="CONTEXT",
         help="use this Docker context (see `docker context ls`); repeatable",
     )
     _add_connection_arguments(parser)
@@ -67,6 +81,8 @@ def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
 
 def tls_flags_of(args: argparse.Namespace) -> TlsFlags:
     """The TLS command-line flags."""
+    from dtui.engine.tls import TlsFlags
+
     return TlsFlags(args.tls, args.tlsverify, args.tlscacert, args.tlscert, args.tlskey)
 
 
@@ -76,6 +92,10 @@ def resolve_endpoints(args: argparse.Namespace) -> list[tuple[str, Endpoint]]:
     Returns:
         (target as the user spelled it, endpoint) pairs.
     """
+    from dtui.core.hosts import resolve_target
+    from dtui.engine.endpoint import resolve_host
+    from dtui.engine.ssh import split_ssh_options
+
     flags = tls_flags_of(args)
     ssh_options = split_ssh_options(args.ssh_opt)
     if not args.targets:
@@ -88,25 +108,60 @@ def resolve_endpoints(args: argparse.Namespace) -> list[tuple[str, Endpoint]]:
     return list(found.values())
 
 
-async def probe(endpoint: Endpoint) -> tuple[str, EngineVersion]:
-    """Negotiate the API version and read the engine version, then close."""
-    async with EngineClient.from_env(endpoint) as client:
-        api_version = await client.connect()
-        return api_version, await client.version()
+Probed = tuple["EngineClient", "EngineVersion"]
+"""A connected client (API version negotiated, engine kind known) and what ``/version`` said."""
 
 
-async def probe_all(endpoints: list[Endpoint]) -> list[tuple[str, EngineVersion] | EngineError]:
-    """Probe every engine at once; each answer, or the error it failed with."""
-    async def one(endpoint: Endpoint) -> tuple[str, EngineVersion] | EngineError:
+async def connect(endpoint: Endpoint) -> Probed:
+    """A client of ``endpoint`` that negotiated the API version, and the engine's version.
+
+    The client's connection stays open for what follows (the app's first list).
+
+    Raises:
+        EngineError: When the engine does not answer (the client is closed).
+    """
+    from dtui.engine.client import EngineClient
+
+    client = EngineClient.from_env(endpoint)
+    try:
+        await client.connect()
+        return client, await client.version()
+    except BaseException:
+        await client.aclose()
+        raise
+
+
+async def connect_all(endpoints: list[Endpoint]) -> list[Probed | EngineError]:
+    """Connect to every engine at once; each client and version, or the error it failed with."""
+    import asyncio
+
+    from dtui.engine.errors import EngineError
+
+    async def one(endpoint: Endpoint) -> Probed | EngineError:
         try:
-            return await probe(endpoint)
+            return await connect(endpoint)
         except EngineError as error:
             return error
 
     return list(await asyncio.gather(*(one(endpoint) for endpoint in endpoints)))
 
 
+async def probe_all(endpoints: list[Endpoint]) -> list[tuple[str, EngineVersion] | EngineError]:
+    """Probe every engine at once, then close: (API version, engine version) or the error."""
+    answers: list[tuple[str, EngineVersion] | EngineError] = []
+    for answer in await connect_all(endpoints):
+        if isinstance(answer, tuple):
+            client, version = answer
+            await client.aclose()
+            answers.append((client.api_version or "", version))
+        else:
+            answers.append(answer)
+    return answers
+
+
 def _probe_failure(error: EngineError) -> str:
+    from dtui.engine.errors import EngineUnreachable
+
     if isinstance(error, EngineUnreachable):
         hint = "is dockerd running there? Point dtui elsewhere with --host, --context or DOCKER_HOST."
         return f"{error}\n  {hint}"
@@ -129,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dtui`` command; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    from dtui.config import load_config, render_config
+
     config = load_config(args.config)
     if args.print_config:
         for problem in config.problems:
@@ -139,31 +196,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         targets = resolve_endpoints(args)
     except ValueError as error:  # EndpointError, or SshAddressError from --ssh-opt
         return _fail(str(error))
-    answers = asyncio.run(probe_all([endpoint for _, endpoint in targets]))
+    import asyncio
+
+    return asyncio.run(_probe_and_run(args, config, targets))
+
+
+async def _probe_and_run(args: argparse.Namespace, config: Config, targets: list[tuple[str, Endpoint]]) -> int:
+    """Probe the engines, then run the app in this same event loop with the probe's clients."""
+    from dtui.engine.errors import EngineError
+
+    answers = await connect_all([endpoint for _, endpoint in targets])
     failures = [answer for answer in answers if isinstance(answer, EngineError)]
     if len(failures) == len(answers):  # several hosts start even when some are down
         return _fail(_probe_failure(failures[0]))
+    from dtui.engine.ssh import split_ssh_options
     from dtui.ui.app import DtuiApp
 
     (target, endpoint), first = targets[0], answers[0]
-    api_version, engine_version = first if not isinstance(first, EngineError) else (None, None)
+    client, version = first if isinstance(first, tuple) else (None, None)
     app = DtuiApp(
         endpoint=endpoint,
         target=target,
-        more_hosts=targets[1:],
-        api_version=api_version,
-        engine_version=engine_version,
+        client=client,
+        engine_version=version,
+        more_hosts=[
+            (spelled, answer[0] if isinstance(answer, tuple) else where)
+            for (spelled, where), answer in zip(targets[1:], answers[1:], strict=True)
+        ],
         read_only=args.read_only,
         show_all=args.all or config.defaults.show_all,
         filters=args.filter,
         config=config,
         theme_file=theme_file(),
-        hosts_file=hosts_file(),
+        hosts_file=_hosts_file(),
         tls_flags=tls_flags_of(args),
         ssh_options=split_ssh_options(args.ssh_opt),
     )
-    app.run()
+    await app.run_async()
     return app.return_code or 0
+
+
+def _hosts_file() -> Path:
+    from dtui.core.hosts import hosts_file
+
+    return hosts_file()
 
 
 if __name__ == "__main__":  # pragma: no cover

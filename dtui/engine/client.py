@@ -11,7 +11,8 @@ import json
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -19,14 +20,16 @@ from dtui.engine import rawhttp
 from dtui.engine.endpoint import Endpoint
 from dtui.engine.errors import EngineError, EngineUnreachable, error_for_status
 from dtui.engine.containers import Containers
-from dtui.engine.images import Images
 from dtui.engine.models import EngineInfo, EngineVersion, Event, Ping
-from dtui.engine.networks import Networks
 from dtui.engine.params import Filters, ParamValue, encode_params, filters_param
-from dtui.engine.swarm import Swarm
-from dtui.engine.system import System
-from dtui.engine.volumes import Volumes
 from dtui.engine.streams import iter_json_lines
+
+if TYPE_CHECKING:
+    from dtui.engine.images import Images
+    from dtui.engine.networks import Networks
+    from dtui.engine.swarm import Swarm
+    from dtui.engine.system import System
+    from dtui.engine.volumes import Volumes
 
 
 CLIENT_MAX_API = (1, 47)
@@ -107,15 +110,47 @@ class EngineClient:
             timeout=self._timeout,
         )
         self.containers = Containers(self)
-        self.swarm = Swarm(self)
-        self.images = Images(self)
-        self.volumes = Volumes(self)
-        self.networks = Networks(self)
-        self.system = System(self)
         # Long bodies skip httpx when dtui can drive the socket itself (see _stream_body).
         self.raw_streams = transport is None and rawhttp.supports(endpoint)
         self._raw_target: rawhttp.RawTarget | None = None
         self.engine_kind = "docker"
+
+    # The other call families load on first use: the container view starts without them.
+
+    @cached_property
+    def swarm(self) -> Swarm:
+        """The swarm calls (nodes, services, tasks)."""
+        from dtui.engine.swarm import Swarm
+
+        return Swarm(self)
+
+    @cached_property
+    def images(self) -> Images:
+        """The ``/images`` calls (``client.images(...)`` lists them)."""
+        from dtui.engine.images import Images
+
+        return Images(self)
+
+    @cached_property
+    def volumes(self) -> Volumes:
+        """The ``/volumes`` calls."""
+        from dtui.engine.volumes import Volumes
+
+        return Volumes(self)
+
+    @cached_property
+    def networks(self) -> Networks:
+        """The ``/networks`` calls."""
+        from dtui.engine.networks import Networks
+
+        return Networks(self)
+
+    @cached_property
+    def system(self) -> System:
+        """The ``/system`` calls."""
+        from dtui.engine.system import System
+
+        return System(self)
 
     @classmethod
     def from_env(cls, endpoint: Endpoint, environ: Mapping[str, str] | None = None) -> EngineClient:

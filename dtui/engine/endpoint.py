@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,13 +94,22 @@ class Endpoint:
     def make_transport(self, *, retries: int = 0) -> httpx.AsyncBaseTransport:
         """Build a fresh transport for this endpoint."""
         if self.kind == "unix":
-            return httpx.AsyncHTTPTransport(uds=self.address, retries=retries)
+            return httpx.AsyncHTTPTransport(uds=self.address, retries=retries, verify=_unused_tls_context())
         if self.kind == "ssh":
             assert self.ssh is not None
             return SshTransport(self.ssh, retries=retries)
         if self.tls is not None:
             return httpx.AsyncHTTPTransport(verify=self.tls.ssl_context(), retries=retries)
-        return httpx.AsyncHTTPTransport(retries=retries)
+        return httpx.AsyncHTTPTransport(retries=retries, verify=_unused_tls_context())
+
+
+def _unused_tls_context() -> ssl.SSLContext:
+    """The TLS context of a transport that never speaks TLS (unix socket, plain http).
+
+    httpx otherwise builds one with every system CA loaded for each transport, a cost paid
+    at start-up for nothing. This one trusts no CA, so it could not verify anything either.
+    """
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 def parse_host(

@@ -155,6 +155,32 @@ class Port:
 
 
 @dataclass(frozen=True, slots=True)
+class MountPoint:
+    """One mount of a container listing (``Mounts`` item).
+
+    Attributes:
+        type: ``volume``, ``bind``, ``tmpfs``, ``npipe``...
+        name: The volume's name (volumes only, else "").
+        source: The host path.
+        destination: The path in the container.
+    """
+
+    type: str
+    name: str
+    source: str
+    destination: str
+
+    @classmethod
+    def from_api(cls, data: Json) -> MountPoint:
+        return cls(
+            type=_str(data.get("Type")),
+            name=_str(data.get("Name")),
+            source=_str(data.get("Source")),
+            destination=_str(data.get("Destination")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ContainerSummary:
     """One row of ``GET /containers/json``.
 
@@ -179,6 +205,9 @@ class ContainerSummary:
     size_rw: int | None = None
     size_root_fs: int | None = None
     networks: tuple[str, ...] = field(default_factory=tuple)
+    mounts: tuple[MountPoint, ...] = ()
+    network_ids: tuple[str, ...] = ()
+    """Ids of the networks it is connected to now (a container never started has none)."""
 
     @classmethod
     def from_api(cls, data: Json) -> ContainerSummary:
@@ -202,7 +231,14 @@ class ContainerSummary:
             size_rw=size_rw if isinstance(size_rw, int) else None,
             size_root_fs=size_root if isinstance(size_root, int) else None,
             networks=tuple(networks),
+            mounts=tuple(MountPoint.from_api(_map(m)) for m in _list(data.get("Mounts"))),
+            network_ids=tuple(i for n in networks.values() if (i := _str(_map(n).get("NetworkID")))),
         )
+
+    @property
+    def volume_names(self) -> tuple[str, ...]:
+        """Names of the volumes it mounts."""
+        return tuple(mount.name for mount in self.mounts if mount.type == "volume" and mount.name)
 
     @property
     def short_id(self) -> str:

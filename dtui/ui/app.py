@@ -23,6 +23,7 @@ from dtui.live.state import LiveState
 from dtui.core.hosts import UP, HostConnection, load_recent, remember_recent, resolve_target
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.screens.choice import InternalErrorScreen
+from dtui.ui.type_ahead import OrdersKeys
 from dtui.ui.worker_errors import ErrorReported, ReportsWorkerErrors
 
 MAX_CRASH_KINDS = 100
@@ -51,6 +52,8 @@ KEYMAP_SCOPES = {
     "the swarm services screen": "dtui.ui.views.swarm.services:ServicesScreen",
     "the swarm tasks screen": "dtui.ui.views.swarm.tasks:TasksScreen",
     "the swarm nodes screen": "dtui.ui.views.swarm.nodes:NodesScreen",
+    "the volumes screen": "dtui.ui.views.volumes.screen:VolumesScreen",
+    "the networks screen": "dtui.ui.views.networks.screen:NetworksScreen",
     "the shells pane": "dtui.ui.terminal.pane:ShellPane",
     "a terminal": "dtui.ui.terminal.view:TerminalView",
 }
@@ -68,7 +71,7 @@ def default_connector(endpoint: Endpoint) -> EngineClient:
     return EngineClient.from_env(endpoint)
 
 
-class DtuiApp(ReportsWorkerErrors, App[int]):
+class DtuiApp(OrdersKeys, ReportsWorkerErrors, App[int]):
     """dtui's application.
 
     Args:
@@ -98,7 +101,7 @@ class DtuiApp(ReportsWorkerErrors, App[int]):
         live: What every host holds now, kept current from its events (views subscribe).
     """
 
-    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss", "terminal/terminal.tcss", "views/resources.tcss"]
+    CSS_PATH = ["dtui.tcss", "logs/logs.tcss", "detail.tcss", "views/resources.tcss", "terminal/terminal.tcss"]
     TITLE = "dtui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),

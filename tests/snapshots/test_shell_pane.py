@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dtui.ui.terminal import shells
+from dtui.ui.terminal import sources as terminal_sources
 from tests.snapshots.test_screens import SIZES, app_of, fleet, frozen_clock, keys
 from tests.ui.terminal_support import FakeSource
 
@@ -33,7 +33,7 @@ def _pane(monkeypatch: pytest.MonkeyPatch, *, ended: bool) -> None:
             source.end()
         return source
 
-    monkeypatch.setattr(shells, "ExecSource", make)
+    monkeypatch.setattr(terminal_sources, "ExecSource", make)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from dtui.engine.errors import Conflict, EngineUnreachable
 from dtui.ui.app import DtuiApp
-from dtui.ui.terminal import shells
+from dtui.ui.terminal import sources as terminal_sources
 from dtui.ui.terminal.keys import key_bytes, paste_bytes
 from dtui.ui.terminal.pane import ShellPane
 from dtui.ui.terminal.prompt import ShellPrompt
@@ -39,8 +39,8 @@ def sources(monkeypatch: pytest.MonkeyPatch) -> list[FakeSource]:
 
         return make
 
-    monkeypatch.setattr(shells, "ExecSource", maker(""))
-    monkeypatch.setattr(shells, "AttachSource", maker("ctrl-c reaches it"))
+    monkeypatch.setattr(terminal_sources, "ExecSource", maker(""))
+    monkeypatch.setattr(terminal_sources, "AttachSource", maker("ctrl-c reaches it"))
     return made
 
 
@@ -126,7 +126,7 @@ async def test_leaving_zooming_and_a_refused_start(sources: list[FakeSource], mo
         await pilot.press("z")  # inside the terminal: typed, not a zoom
         await _settle(pilot, 0.1)
         assert sources[0].typed == b"z" and "-shells-full" in app.screen.classes
-        monkeypatch.setattr(shells, "ExecSource", lambda *a, **k: FakeSource(error=Conflict("container abc is paused")))
+        monkeypatch.setattr(terminal_sources, "ExecSource", lambda *a, **k: FakeSource(error=Conflict("container abc is paused")))
         await pilot.press("ctrl+right_square_bracket", "escape")  # Esc, outside the terminal, un-zooms too
         await _settle(pilot, 0.1)
         assert "-shells-full" not in app.screen.classes and isinstance(app.focused, ContainerTable)

@@ -105,7 +105,7 @@ class LogScreenBase(ReportsWorkerErrors, Screen[None]):
         yield Static(id="logs-status")
         yield LogView(self.max_lines, id="logs-view")
         yield Static(id="logs-marker")
-        yield Input(id="logs-prompt")
+        yield Input(id="logs-prompt", select_on_focus=False)
         yield Footer()
 
     @property
@@ -211,9 +211,10 @@ class LogScreenBase(ReportsWorkerErrors, Screen[None]):
         prompt.placeholder = placeholder
         prompt.border_title = kind
         prompt.display = True
+        # Filled now, not after a refresh: keys typed right after the one that opened the
+        # prompt reach it once it has focus (`dtui.ui.type_ahead`) and must not be overwritten.
+        self._fill_prompt(value)
         prompt.focus()
-        # The key that opened the prompt must not end up in it: set the value afterwards.
-        self.call_after_refresh(self._fill_prompt, value)
 
     def _fill_prompt(self, value: str) -> None:
         prompt = self.prompt

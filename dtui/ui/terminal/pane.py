@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,8 +13,10 @@ from textual.message import Message
 from textual.widgets import TabbedContent, TabPane
 
 from dtui.ui.safe_text import safe_line_content
-from dtui.ui.terminal.sources import TerminalSource
-from dtui.ui.terminal.view import TerminalView
+
+if TYPE_CHECKING:  # the terminal modules (pyte, the exec layer) load with the first shell
+    from dtui.ui.terminal.sources import TerminalSource
+    from dtui.ui.terminal.view import TerminalView
 
 LABEL_LENGTH = 40
 _numbers = itertools.count(1)
@@ -46,13 +48,13 @@ class ShellPane(Vertical):
     @property
     def views(self) -> list[TerminalView]:
         """Every terminal, in tab order."""
-        return list(self.query(TerminalView))
+        return list(self.query(_terminal_view()))
 
     @property
     def active_view(self) -> TerminalView | None:
         """The terminal of the shown tab."""
         pane = self.tabs.active_pane
-        return None if pane is None else pane.query_one(TerminalView)
+        return None if pane is None else pane.query_one(_terminal_view())
 
     async def open_terminal(self, source: TerminalSource, label: str) -> TerminalView:
         """Add a tab running ``source``, show it and focus it.
@@ -62,7 +64,7 @@ class ShellPane(Vertical):
             label: The tab's label (untrusted: it holds a container name; sanitized here).
         """
         number = next(_numbers)
-        view = TerminalView(source, id=f"terminal-{number}")
+        view = _terminal_view()(source, id=f"terminal-{number}")
         pane = TabPane(safe_line_content(label, max_length=LABEL_LENGTH), view, id=f"shell-{number}")
         await self.tabs.add_pane(pane)
         self.tabs.active = pane.id or ""
@@ -98,3 +100,9 @@ class ShellPane(Vertical):
             self.post_message(self.Emptied())
         else:
             self.focus_terminal()
+
+
+def _terminal_view() -> type[TerminalView]:
+    from dtui.ui.terminal.view import TerminalView
+
+    return TerminalView

@@ -5,16 +5,17 @@ in a pane), ``ctrl+e`` (a shell on the full terminal). Mixed into ``MainScreen``
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from dtui.engine.exec import configured_detach_keys
 from dtui.engine.models import ContainerSummary
 from dtui.ui.browser import refuse_in_browser
 from dtui.ui.safe_text import safe_plain
-from dtui.ui.terminal.full import run_full_terminal
 from dtui.ui.terminal.pane import ShellPane
-from dtui.ui.terminal.prompt import ShellChoice, ShellPrompt
-from dtui.ui.terminal.sources import AttachSource, ExecSource, TerminalSource
 from dtui.ui.views.screen import ResourceScreen
+
+if TYPE_CHECKING:  # the terminal modules (pyte, the exec layer) load with the first shell
+    from dtui.ui.terminal.prompt import ShellChoice
+    from dtui.ui.terminal.sources import TerminalSource
 
 
 def short_host(host: str) -> str:
@@ -53,6 +54,8 @@ class ShellsMixin(ResourceScreen[ContainerSummary]):
         return target
 
     def _ask(self, target: tuple[str, ContainerSummary], where: str, then: Callable[[ShellChoice], None]) -> None:
+        from dtui.ui.terminal.prompt import ShellPrompt
+
         def chosen(choice: ShellChoice | None) -> None:
             if choice is not None:
                 then(choice)
@@ -65,6 +68,7 @@ class ShellsMixin(ResourceScreen[ContainerSummary]):
         if target is None:
             return
         host, container = target
+        from dtui.ui.terminal.sources import ExecSource
 
         def run(choice: ShellChoice) -> None:
             source = ExecSource(self.view_host.client_for(host), container.id, choice.command)
@@ -78,6 +82,9 @@ class ShellsMixin(ResourceScreen[ContainerSummary]):
         if target is None:
             return
         host, container = target
+        from dtui.engine.exec import configured_detach_keys
+        from dtui.ui.terminal.sources import AttachSource
+
         source = AttachSource(self.view_host.client_for(host), container.id, configured_detach_keys())
         self.open_terminal(source, f"{short_host(host)}/{container.name} (attach)")
 
@@ -89,6 +96,9 @@ class ShellsMixin(ResourceScreen[ContainerSummary]):
         if target is None:
             return
         host, container = target
+        from dtui.engine.exec import configured_detach_keys
+        from dtui.ui.terminal.sources import ExecSource
+
         keys = configured_detach_keys()
 
         def run(choice: ShellChoice) -> None:
@@ -100,6 +110,8 @@ class ShellsMixin(ResourceScreen[ContainerSummary]):
         self._ask(target, "full terminal", run)
 
     async def _full_terminal(self, source: TerminalSource, banner: str, name: str) -> None:
+        from dtui.ui.terminal.full import run_full_terminal
+
         outcome = await run_full_terminal(self.app, source, banner)
         self.notify(safe_plain(f"{name}: {outcome.text}", max_length=300), markup=False,
                     severity="error" if outcome.failed else "information")

@@ -128,24 +128,22 @@ def detail_actions(noun: str) -> tuple[Action, ...]:
     )
 
 
+@dataclass
 class DetailLoaded(Message):
     """A tab's content arrived for the object of ``key``."""
 
-    def __init__(self, key: str, tab: str, content: Content) -> None:
-        super().__init__()
-        self.key = key
-        self.tab = tab
-        self.content = content
+    key: str
+    tab: str
+    content: Content
 
 
+@dataclass
 class DetailFailed(Message):
     """Loading a tab failed (NotFound: the object is gone)."""
 
-    def __init__(self, key: str, tab: str, error: EngineError) -> None:
-        super().__init__()
-        self.key = key
-        self.tab = tab
-        self.error = error
+    key: str
+    tab: str
+    error: EngineError
 
 
 def summary_lines(summary: Sequence[tuple[str, str]]) -> Text:

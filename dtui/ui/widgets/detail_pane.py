@@ -1,7 +1,7 @@
 """The detail pane: Inspect, Top, Changes and Stats of one container, in tabs.
 
 The main screen composes it, calls `DetailPane.show_container` on Enter and hides it
-(``display = False``) on Esc. Each tab loads when it becomes visible and stops its timer or
+(``display = False``) on Esc. The tab views are mounted on the first container shown. Each tab loads when it becomes visible and stops its timer or
 stream when hidden (Textual's Show/Hide events), so a hidden pane costs nothing. Keys bound
 here act only while focus is inside the pane; Esc first closes an open search, otherwise it
 bubbles up to the screen.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,11 +21,13 @@ from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from dtui.engine.models import ContainerSummary
 from dtui.ui.safe_text import safe_line, strip_controls
-from dtui.ui.widgets.changes_view import ChangesView
 from dtui.ui.widgets.detail_common import ContainerGone, ContainerTab
-from dtui.ui.widgets.inspect_view import InspectView
 from dtui.ui.widgets.stats_panel import StatsView
 from dtui.ui.widgets.top_view import DEFAULT_PS_ARGS, TopView
+
+if TYPE_CHECKING:  # loaded with the tab views, on the first container shown
+    from dtui.ui.widgets.changes_view import ChangesView
+    from dtui.ui.widgets.inspect_view import InspectView
 
 
 
@@ -36,7 +38,7 @@ class TabSpec:
     Attributes:
         id: The tab's id (``show_tab('<id>')``, binding id ``detail.tab_<id>``).
         title: Its title; the tab bar shows it after its number key.
-        make: Builds the tab's widget for the pane.
+        make: Builds the tab's widget for the pane (called when the pane first shows a container).
         searchable: ``/`` searches it.
         reveals: ``v`` and ``F3`` apply (masked env values, next match).
     """
@@ -48,10 +50,18 @@ class TabSpec:
     reveals: bool = False
 
 
+def _make_inspect(pane: DetailPane) -> ContainerTab:
+    return _inspect_view()(id="inspect-view")
+
+
+def _make_changes(pane: DetailPane) -> ContainerTab:
+    return _changes_view()(id="changes-view")
+
+
 TAB_SPECS = (
-    TabSpec("inspect", "Inspect", lambda pane: InspectView(id="inspect-view"), searchable=True, reveals=True),
+    TabSpec("inspect", "Inspect", _make_inspect, searchable=True, reveals=True),
     TabSpec("top", "Top", lambda pane: TopView(ps_args=pane.ps_args, id="top-view")),
-    TabSpec("changes", "Changes", lambda pane: ChangesView(id="changes-view"), searchable=True),
+    TabSpec("changes", "Changes", _make_changes, searchable=True),
     TabSpec("stats", "Stats", lambda pane: StatsView(id="stats-view")),
 )
 TABS = tuple(spec.id for spec in TAB_SPECS)
@@ -91,14 +101,40 @@ class DetailPane(Vertical):
         self.container: ContainerSummary | None = None
         self.engine_host: str | None = None  # the tabs ask this host's engine (None: the current one)
         self._reachable = True
+        self._tabs_ready = False  # the tabs are mounted (built on the first container shown)
+        self._tabs_building = False
+        self._focus_when_ready = False  # focus_content() was asked for before the views were up
 
     def compose(self) -> ComposeResult:
         yield Static(Text("no container selected"), id="detail-title")
         yield Static(Text(""), id="detail-notice")
+        # The tab views (some 50 widgets) are mounted when the first container is shown:
+        # a pane not opened yet costs next to nothing at start-up.
         with TabbedContent(id="detail-tabs", initial=TABS[0]):
             for number, spec in enumerate(TAB_SPECS, start=1):
-                with TabPane(f"{number} {spec.title}", id=spec.id):
-                    yield spec.make(self)
+                yield TabPane(f"{number} {spec.title}", id=spec.id)
+
+    def _build_tabs(self) -> None:
+        """Mount the tab views; once they are up they load the container shown by then."""
+        if self._tabs_building:
+            return
+        self._tabs_building = True
+        mounted = [self.query_one(f"#{spec.id}", TabPane).mount(spec.make(self)) for spec in TAB_SPECS]
+
+        async def ready() -> None:
+            for each in mounted:
+                await each
+            if not self.app.is_running:
+                return  # the app is quitting: the views may already be half removed
+            self._tabs_ready = True
+            if self.container is not None:
+                for view in self._views():
+                    view.set_container(self.container.id)
+            if self._focus_when_ready:
+                self.focus_content()
+            self.refresh_bindings()
+
+        self.call_later(ready)
 
     def on_mount(self) -> None:
         self.query_one("#detail-notice").display = False
@@ -129,6 +165,9 @@ class DetailPane(Vertical):
         if same:
             return
         self.query_one("#detail-notice").display = False
+        if not self._tabs_ready:
+            self._build_tabs()  # the views load this container once mounted
+            return
         for view in self._views():
             view.set_container(container.id)
 
@@ -151,7 +190,7 @@ class DetailPane(Vertical):
 
     def resume(self) -> None:
         """Restart the active tab's refresh or stream (back on screen, or the engine returned)."""
-        if not self._reachable or self.container is None:
+        if not self._reachable or self.container is None or not self._tabs_ready:
             return
         view = self._active_view()
         if view.refresh_seconds is not None or view.STREAMS:
@@ -159,6 +198,9 @@ class DetailPane(Vertical):
 
     def focus_content(self) -> None:
         """Focus the active tab's main widget (its tab bar when it has none)."""
+        if not self._tabs_ready:
+            self._focus_when_ready = True
+            return
         target = self._active_view().focus_target
         if target is not None:
             target.focus()
@@ -176,6 +218,8 @@ class DetailPane(Vertical):
         return self.query_one(TabbedContent).query_one(Tabs)
 
     def _views(self) -> list[ContainerTab]:
+        if not self._tabs_ready:
+            return []
         return list(self.query_one(TabbedContent).query(ContainerTab))
 
     def _active_view(self) -> ContainerTab:
@@ -202,7 +246,7 @@ class DetailPane(Vertical):
         """Hide keys that do nothing in the current tab (and let Esc bubble up)."""
         tab = self.active_tab if self.is_mounted else "inspect"
         if action == "close_search":
-            view = self._active_view() if self.is_mounted else None
+            view = self._active_view() if self._tabs_ready else None
             return bool(view is not None and view.search_open)
         if action in ("reveal", "next_match"):
             return _SPEC[tab].reveals
@@ -227,23 +271,23 @@ class DetailPane(Vertical):
 
     def action_search(self) -> None:
         """Open the inspect search or focus the changes filter."""
-        view = self._active_view()
-        view.open_search()
+        if self._tabs_ready:
+            self._active_view().open_search()
         self.refresh_bindings()
 
     def action_next_match(self) -> None:
         """Jump to the next inspect search match."""
-        self.query_one(InspectView).next_match()
+        self.query_one("#inspect-view", _inspect_view()).next_match()
 
     def action_reveal(self) -> None:
         """Reveal (or mask again) secret env values."""
-        revealed = self.query_one(InspectView).toggle_reveal()
+        revealed = self.query_one("#inspect-view", _inspect_view()).toggle_reveal()
         self.app.notify("Secret env values revealed" if revealed else "Secret env values masked", markup=False)
 
     def action_close_search(self) -> None:
         """Close the open search (the binding is disabled when none is open)."""
-        view = self._active_view()
-        view.close_search()
+        if self._tabs_ready:
+            self._active_view().close_search()
         self.refresh_bindings()
 
     def action_copy(self) -> None:
@@ -253,7 +297,7 @@ class DetailPane(Vertical):
         value: str | None = None
         what = "container id"
         if self.active_tab == "inspect":
-            inspect = self.query_one(InspectView)
+            inspect = self.query_one("#inspect-view", _inspect_view())
             if inspect.json_tree.has_focus:
                 value, what = inspect.copy_text(), "value"
                 if value is None and inspect.json_tree.cursor_node is not None:
@@ -263,3 +307,15 @@ class DetailPane(Vertical):
             value, what = self.container.id, "container id"
         self.app.copy_to_clipboard(strip_controls(value))
         self.app.notify(f"Copied {what} ({len(value)} characters)", markup=False)
+
+
+def _inspect_view() -> type[InspectView]:
+    from dtui.ui.widgets.inspect_view import InspectView
+
+    return InspectView
+
+
+def _changes_view() -> type[ChangesView]:
+    from dtui.ui.widgets.changes_view import ChangesView
+
+    return ChangesView

@@ -76,5 +76,9 @@ CONTAINER_ACTIONS = ActionTable("main", (
            run=open_screen("dtui.ui.views.images.screen:ImagesScreen")),
     Action("disk_usage", "U", "Disk usage", "Show the disk usage of images, containers, volumes and build cache",
            VIEW, run=open_screen("dtui.ui.views.images.disk_usage:DiskUsageScreen")),
+    Action("volumes", "V", "Volumes", "Show the volumes of every host", VIEW,
+           run=open_screen("dtui.ui.views.volumes.screen:VolumesScreen")),
+    Action("networks", "N", "Networks", "Show the networks of every host", VIEW,
+           run=open_screen("dtui.ui.views.networks.screen:NetworksScreen")),
     Action("help", "question_mark", "Help", "Show the keys of this screen", show=True),
 ), groups=(CONTAINERS, VIEW))

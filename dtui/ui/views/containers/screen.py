@@ -13,7 +13,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 from textual.worker import Worker, WorkerState
 
 from dtui.engine.errors import BadRequest
@@ -34,6 +34,7 @@ from dtui.ui.views.containers.table import ContainerTable
 from dtui.ui.terminal.pane import ShellPane
 from dtui.ui.terminal.shells import ShellsMixin
 from dtui.ui.widgets.detail_pane import DetailPane
+from dtui.ui.widgets.footer import Footer
 from dtui.ui.widgets.status_bar import StatusBar
 
 PANE_FOLLOW_SECONDS = 0.15

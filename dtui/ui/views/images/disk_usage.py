@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -75,14 +76,13 @@ def prune_text(what: str, report: PruneReport) -> str:
     return f"Pruned {len(report.deleted)} {what}, reclaimed {human_size(report.reclaimed)}"
 
 
+@dataclass
 class UsageMeasured(Message):
     """``/system/df`` answered for one host (or failed)."""
 
-    def __init__(self, host: str, usage: DiskUsage | None, error: EngineError | None = None) -> None:
-        super().__init__()
-        self.host = host
-        self.usage = usage
-        self.error = error
+    host: str
+    usage: DiskUsage | None
+    error: EngineError | None = None
 
 
 class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
