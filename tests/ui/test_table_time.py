@@ -144,3 +144,21 @@ async def test_80_columns_show_name_state_usage_and_ports_and_the_config_picks(c
     async with picked.run_test(size=(200, 50)) as pilot:
         await pilot.pause(0.3)
         assert [column.key for column in _table(picked).columns_shown] == ["mark", "status", "name"]
+
+
+async def test_only_rows_in_view_are_told_again(clock: type[_Clock]) -> None:
+    docker = FakeDocker()
+    for index in range(60):
+        docker.add(f"c{index:02}", created=STAMP - 3, status="Up 3 seconds")
+    app = docker.app()
+    async with app.run_test(size=(200, 30)) as pilot:
+        await pilot.pause(0.3)
+        table = _table(app)
+        updated: list[str] = []
+        real_update = table.update_cell
+        table.update_cell = lambda row, column, *a, **k: updated.append(row) or real_update(row, column, *a, **k)  # type: ignore[method-assign]
+        clock.offset = timedelta(seconds=10)
+        table.tick()
+        in_view = table.keys_in_view()
+        assert 20 <= len(in_view) < 60
+        assert sorted(updated) == sorted(in_view * 2)  # status and created of the rows in view only

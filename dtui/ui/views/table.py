@@ -563,14 +563,25 @@ class ResourceTable(DataTable[Text], Generic[T]):
                     changed.append((key, column.key, cell))
         if not changed:
             return
-        wider = False
+        grown: dict[str, int] = {}
         with self.app.batch_update():
             for key, column_key, cell in changed:
-                wider |= cell.cell_len > self.columns[ColumnKey(column_key)].content_width
+                grown[column_key] = max(grown.get(column_key, 0), cell.cell_len)
                 self.update_cell(key, column_key, cell, update_width=True)
                 self._shown[key][column_key] = cell
-        if wider:
-            self._sync()  # a column grew: the columns that fit may differ
+        if self._overflows(grown):
+            self._sync()  # a column grew past the width: fit the columns again
+
+    def _overflows(self, grown: Mapping[str, int]) -> bool:
+        """True when the columns shown, some grown to these widths, no longer fit."""
+        if self.size.width <= 0:
+            return False
+        used = 0
+        for column in self.columns_shown:
+            shown = self.columns.get(ColumnKey(column.key))
+            content = max(shown.content_width if shown is not None else 0, grown.get(column.key, 0))
+            used += 2 * self.cell_padding + max(content, self._header(column).cell_len)
+        return used > self.size.width - self.styles.scrollbar_size_vertical
 
     def _sync(self, cursor: str | None = None) -> None:
         """Make the rows match the model: remove, add and update only what differs."""
