@@ -117,12 +117,12 @@ async def test_a_container_stopped_here_stays_until_the_cursor_leaves(clock: typ
         assert key is not None and table.held_keys() == {key}
         assert "dim" in str(table.get_cell(key, "state").spans)
         status = app.screen.query_one(StatusBar)
-        assert status.hint == HIDDEN_HINT
+        assert status.hint == HIDDEN_HINT and (status.running, status.total) == (1, 2)
         assert any(call.get("all") == "1" and call["filters"] == {"id": [beta["Id"]]} for call in docker.list_calls)
         await pilot.press("up")
         await pilot.pause(0.1)
         assert [table.container(k).name for k in table.visible_keys()] == ["alpha"]  # type: ignore[union-attr]
-        assert status.hint == ""
+        assert status.hint == "" and (status.running, status.total) == (1, 1)
 
 
 async def test_80_columns_show_name_state_usage_and_ports_and_the_config_picks(clock: type[_Clock]) -> None:

@@ -40,6 +40,7 @@ class KeptMixin(HostsMixin):
     """Keeps the rows of containers stopped or killed here (mixed into :class:`~.screen.MainScreen`)."""
 
     _hint_told = False
+    _held_seen = 0  # kept rows the status line last counted
 
     def _keeps(self, verb: str) -> bool:
         return not self.dtui.show_all and verb.split(" ", 1)[0] in KEEPING_VERBS
@@ -66,14 +67,16 @@ class KeptMixin(HostsMixin):
 
     def on_kept_listed(self, message: KeptListed) -> None:
         self.table.update_kept(message.host, message.containers)
-        self.tell_hidden()
+        self.view_changed()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.tell_hidden()
+        if len(self.table.held_keys()) != self._held_seen:
+            self.view_changed()  # the cursor let kept rows go: the counts change
 
     def tell_hidden(self) -> None:
         """Say once, while a stopped row is kept, that stopped containers are hidden here."""
-        held = bool(self.table.held_keys()) and not self.dtui.show_all
+        self._held_seen = len(self.table.held_keys())
+        held = bool(self._held_seen) and not self.dtui.show_all
         status = self.query_one(StatusBar)
         if held and not self._hint_told:
             status.hint = HIDDEN_HINT
