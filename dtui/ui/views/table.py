@@ -539,6 +539,10 @@ class ResourceTable(DataTable[Text], Generic[T]):
         """Every cell of one row that the table may show, by column key."""
         return {column.key: self._styled_cell(key, column, item, now) for column in self.columns_wanted}
 
+    def row_cells(self, key: str, now: datetime) -> dict[str, Text]:
+        """The cells of a wanted row (a subclass may show rows that are not objects, e.g. groups)."""
+        return self.cells(key, self._objects[key], now)
+
     def prune(self) -> None:
         """Drop per-row state of objects no longer known (a subclass adds its own)."""
         self.marks.intersection_update(self._objects)
@@ -592,7 +596,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
         wanted = self._wanted_order()
         wanted_set = set(wanted)
         now = _now()
-        rows = {key: self.cells(key, self._objects[key], now) for key in wanted}
+        rows = {key: self.row_cells(key, now) for key in wanted}
         with self.app.batch_update():
             self._apply_fit(self._fit(list(rows.values())))
             column_keys = list(self._fitted)
