@@ -553,8 +553,8 @@ class ResourceTable(DataTable[Text], Generic[T]):
     def tick(self) -> None:
         """Render the relative-time cells in view again; touch only those whose text changed."""
         relative = [column for column in self.columns_shown if column.relative]
-        if not relative:
-            return
+        if not relative or not self.screen.is_current:
+            return  # nothing ages, or another screen covers this one (it catches up on return)
         now = _now()
         changed: list[tuple[str, str, Text]] = []
         for key in self.keys_in_view():
