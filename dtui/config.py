@@ -18,6 +18,9 @@ line, so dtui always starts. Example file::
     log_tail = 1000
     stats_interval = 5.0
     ps_args = "-ef"
+
+    [columns]
+    containers = ["name", "state", "cpu", "mem", "ports", "status", "image"]
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ from typing import Any
 
 SORT_KEYS = ("name", "state", "created", "cpu", "memory")
 CONFIRMABLE = ("stop", "restart", "kill", "remove", "pause", "scale_down")
+TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "containers": ("name", "id", "image", "state", "cpu", "mem", "status", "ports", "created"),
+}
+"""Per table, the columns ``[columns]`` may pick, in their default order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,7 @@ class Config:
         confirm: Destructive action -> whether it asks first (default True for each).
         theme: A Textual theme name, or None for the default.
         defaults: Start-up defaults.
+        columns: Table name -> the columns it shows, in order (absent: the default ones).
         path: The file read, if any.
         problems: Human messages about what was ignored, each naming file and line.
     """
@@ -71,6 +79,7 @@ class Config:
     confirm: Mapping[str, bool] = field(default_factory=lambda: dict.fromkeys(CONFIRMABLE, True))
     theme: str | None = None
     defaults: Defaults = field(default_factory=Defaults)
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     path: Path | None = None
     problems: tuple[str, ...] = ()
 
@@ -144,6 +153,8 @@ def _from_data(data: Mapping[str, Any], path: Path, text: str) -> Config:
             config = replace(config, theme=value)
         elif key == "defaults" and isinstance(value, dict):
             config = replace(config, defaults=_defaults(value, problem))
+        elif key == "columns" and isinstance(value, dict):
+            config = replace(config, columns=_columns(value, problem))
         else:
             problem(key, f"unknown or malformed setting {key!r}")
     return replace(config, problems=tuple(problems))
@@ -169,6 +180,27 @@ def _defaults(values: Mapping[str, Any], problem: Any) -> Defaults:
         else:
             chosen[name] = value
     return replace(base, **chosen)
+
+
+def _columns(values: Mapping[str, Any], problem: Any) -> dict[str, tuple[str, ...]]:
+    chosen: dict[str, tuple[str, ...]] = {}
+    for table, names in values.items():
+        known = TABLE_COLUMNS.get(table)
+        if known is None:
+            problem(table, f"[columns] unknown table {table!r} (known: {', '.join(TABLE_COLUMNS)})")
+            continue
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            problem(table, f"[columns] {table} must be a list of column names, e.g. [\"name\", \"state\"]")
+            continue
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            problem(table, f"[columns] {table}: unknown column {unknown[0]!r} (known: {', '.join(known)})")
+        picked = tuple(dict.fromkeys(name for name in names if name in known))
+        if picked:
+            chosen[table] = picked
+        else:
+            problem(table, f"[columns] {table} names no known column; using the default ones")
+    return chosen
 
 
 def check_keymap(keys: Mapping[str, str], scopes: Mapping[str, Iterable[tuple[str, str]]]) -> tuple[dict[str, str], list[str]]:
@@ -212,6 +244,10 @@ def render_config(config: Config) -> str:
     lines += [f"{k} = {_toml(v)}" for k, v in sorted(config.confirm.items())]
     lines.append("\n[defaults]")
     lines += [f"{f.name} = {_toml(getattr(config.defaults, f.name))}" for f in fields(Defaults)]
+    lines.append("\n[columns]")
+    for table, default in TABLE_COLUMNS.items():
+        names = config.columns.get(table, default)
+        lines.append(f"{table} = [{', '.join(_toml(name) for name in names)}]")
     return "\n".join(lines) + "\n"
 
 

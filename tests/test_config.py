@@ -81,3 +81,22 @@ def test_print_config_round_trips(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[keys]\n"main.stop" = "X"\n[defaults]\nps_args = "aux"\n'))
     again = load_config(write(tmp_path, render_config(config)))
     assert again.keys == config.keys and again.defaults == config.defaults and again.problems == ()
+
+
+def test_columns_pick_and_order_a_table_and_unknown_names_are_named(tmp_path: Path) -> None:
+    path = write(tmp_path, '[columns]\ncontainers = ["ports", "name", "uptime", "name"]\nimages = ["x"]\n')
+    config = load_config(path)
+    assert config.columns == {"containers": ("ports", "name")}
+    assert config.problems == (
+        f"{path}:2: [columns] containers: unknown column 'uptime' (known: name, id, image, state, cpu, mem,"
+        " status, ports, created)",
+        f"{path}:3: [columns] unknown table 'images' (known: containers)",
+    )
+    assert 'containers = ["ports", "name"]' in render_config(config)
+
+
+def test_container_table_columns_are_the_ones_the_config_knows() -> None:
+    from dtui.config import TABLE_COLUMNS
+    from dtui.ui.views.containers.table import ContainerTable
+
+    assert tuple(column.key for column in ContainerTable.COLUMNS) == TABLE_COLUMNS["containers"]

@@ -107,9 +107,10 @@ def app_of(docker: FakeDocker, **kwargs: Any) -> DtuiApp:
 @pytest.mark.parametrize("size", SIZES)
 def test_table(snap_compare: Any, size: tuple[int, int]) -> None:
     """The table: status line ("4/5 running (all)", sort "name ▲", unix:///fake/docker.sock,
-    Docker 27.3.1 · API 1.41), five rows sorted by name (db, nightly-job, web01, web02, worker)
-    with ids, images, states, CPU/MEM, statuses; at 160 wide also published ports and created ages
-    3h / 1w / 5m / 4m / 2d ago; CPU/MEM "—" (no usage data); the footer keys."""
+    Docker 27.3.1 · API 1.41), five rows sorted by name (db, nightly-job, web01, web02, worker);
+    at 80 wide the columns that fit by priority: name, state (nightly-job "exited (0)"), CPU/MEM
+    and the published ports in short form (32768->80/tcp); at 160 wide also ids, images,
+    statuses and created ages 3h / 1w / 5m / 4m / 2d ago; CPU/MEM "—" (no usage data); the footer keys."""
     assert snap_compare(app_of(fleet()), terminal_size=size, run_before=settle)
 
 

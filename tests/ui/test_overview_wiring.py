@@ -101,11 +101,11 @@ async def test_only_rows_in_view_are_sampled_and_scrolling_moves_the_set() -> No
         docker.add(f"c{index:02}")
     app = _app(docker)
     async with app.run_test(size=SIZE) as pilot:
-        await _rounds(pilot, 3)  # the stats columns widen once filled: a scrollbar takes a line
+        await _rounds(pilot, 3)  # the stats columns widen once filled (the columns that fit may change)
         docker.stats_calls.clear()
         await _rounds(pilot, 2)
         top = _ids_in_view(app)
-        assert 15 <= len(top) <= 20
+        assert 15 <= len(top) <= 21  # the columns fit the width: no horizontal scrollbar
         assert set(docker.stats_calls) == top
         table = _table(app)
         assert table.container(table.keys_in_view()[0]).name == "c00"  # type: ignore[union-attr]

@@ -10,7 +10,7 @@ and what the quick filter searches; marks, pending states, the Host column and s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -51,6 +51,10 @@ class Column(Generic[T]):
         text: The cell's plain text for an object (sanitized and cut by the table).
         style: The cell's style, or a function of the object giving it.
         render: Builds the cell itself instead (gets the object and the time now).
+        relative: The cell tells an age ("5m ago", "Up 3 seconds"): the table renders it again
+            every second for the rows in view, updating it only when its text changes.
+        priority: Lower shows first when the table is too narrow for every column: the
+            columns are dropped from the highest priority number down (ties: right to left).
     """
 
     key: str
@@ -59,6 +63,8 @@ class Column(Generic[T]):
     text: Callable[[T], str] | None = None
     style: str | Callable[[T], str] = ""
     render: Callable[[T, datetime], Text] | None = None
+    relative: bool = False
+    priority: int = 50
 
     def cell(self, item: T, now: datetime) -> Text:
         """The cell of ``item`` in this column."""
@@ -84,8 +90,21 @@ class Sort(Generic[T]):
     descending_first: bool = False
 
 
-MARK_COLUMN: Column[Any] = Column("mark", " ")
-HOST_COLUMN: Column[Any] = Column("host", "Host", 24)
+MARK_COLUMN: Column[Any] = Column("mark", " ", priority=-1)
+HOST_COLUMN: Column[Any] = Column("host", "Host", 24, priority=1)
+TICK_SECONDS = 1.0
+"""How often relative-time cells in view are rendered again (no engine call)."""
+KEPT_STYLE = "dim"
+"""The style of a row kept on screen although its listing left it out (see ResourceTable.keep)."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def same_cell(left: Text, right: Text) -> bool:
+    """True when two cells look the same (Rich's ``==`` ignores the base style)."""
+    return left.plain == right.plain and left.style == right.style and left.spans == right.spans
 
 
 class _KeyedCell(Text):
@@ -122,6 +141,11 @@ class ResourceTable(DataTable[Text], Generic[T]):
         quick_filter: Words a row must match to be shown.
         show_host: Show the Host column (several hosts share the table).
         marks: Row keys of marked objects.
+
+    Columns: :attr:`columns_wanted` are the ones the table may show (declared or chosen with
+    :meth:`choose_columns`); :attr:`columns_shown` are those that fit the width, picked by
+    :attr:`Column.priority`. Relative-time columns are rendered again every
+    :data:`TICK_SECONDS` for the rows in view (:meth:`tick`).
     """
 
     COLUMNS: ClassVar[tuple[Column[Any], ...]] = ()
@@ -142,18 +166,55 @@ class ResourceTable(DataTable[Text], Generic[T]):
         self.show_host = False
         self._host_labels: dict[str, str] = {}
         self._stale_hosts: set[str] = set()
+        self._chosen: tuple[str, ...] | None = None
+        self._fitted: tuple[str, ...] = ()
+        self._kept: set[str] = set()
+        self._held: set[str] = set()
 
     def on_mount(self) -> None:
-        self._add_columns()
-        self.set_interval(30, self._sync)
+        self._apply_fit(self._fit([]))
+        self.set_interval(TICK_SECONDS, self.tick)
+
+    def on_resize(self) -> None:
+        self._sync()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The cursor moved: kept rows it left may go (see :meth:`keep`)."""
+        cursor = self.cursor_key  # where it is now, not where the message says it passed
+        if self._kept - {cursor}:
+            self.release_kept(but=cursor)
 
     # -- reading -----------------------------------------------------------------------
 
     @property
-    def columns_shown(self) -> tuple[Column[Any], ...]:
-        """The columns in display order."""
+    def columns_wanted(self) -> tuple[Column[Any], ...]:
+        """Every column the table may show, in display order (the width decides which do)."""
         host = (HOST_COLUMN,) if self.show_host else ()
-        return (MARK_COLUMN, *self.COLUMNS[:self.HOST_AT], *host, *self.COLUMNS[self.HOST_AT:])
+        if self._chosen is None:
+            chosen = self.COLUMNS
+        else:
+            by_key = {column.key: column for column in self.COLUMNS}
+            chosen = tuple(by_key[key] for key in self._chosen)
+        return (MARK_COLUMN, *chosen[:self.HOST_AT], *host, *chosen[self.HOST_AT:])
+
+    @property
+    def columns_shown(self) -> tuple[Column[Any], ...]:
+        """The columns on screen now, in display order."""
+        fitted = set(self._fitted)
+        return tuple(column for column in self.columns_wanted if column.key in fitted)
+
+    def choose_columns(self, keys: Sequence[str] | None) -> None:
+        """Show these columns in this order (None: the declared ones).
+
+        Raises:
+            ValueError: A key that is not one of :attr:`COLUMNS`.
+        """
+        known = [column.key for column in self.COLUMNS]
+        unknown = [key for key in keys or () if key not in known]
+        if unknown:
+            raise ValueError(f"unknown column {unknown[0]!r} (known: {', '.join(known)})")
+        self._chosen = None if keys is None else tuple(dict.fromkeys(keys))
+        self._rebuild_columns()
 
     @property
     def objects(self) -> dict[str, T]:
@@ -208,6 +269,10 @@ class ResourceTable(DataTable[Text], Generic[T]):
         key = self.cursor_key
         return [key] if key else []
 
+    def held_keys(self) -> set[str]:
+        """Rows shown (dimmed) only because they are kept: their listing left them out."""
+        return set(self._held)
+
     def is_stale(self, key: str) -> bool:
         """True when the row's host is unreachable (what it shows may be out of date)."""
         return split_row_key(key)[0] in self._stale_hosts
@@ -221,20 +286,68 @@ class ResourceTable(DataTable[Text], Generic[T]):
     # -- changing the model ------------------------------------------------------------
 
     def replace(self, host: str, items: Iterable[T]) -> None:
-        """Show this full listing of ``host``: its objects not in it are gone."""
-        for key in [k for k in self._objects if split_row_key(k)[0] == host]:
-            del self._objects[key]
-        for item in items:
-            self._objects[row_key(host, self.id_of(item))] = item
+        """Show this full listing of ``host``: its objects not in it are gone (unless kept)."""
+        listed = self._observed(host, items)
+        self._leave([k for k in self._objects if split_row_key(k)[0] == host and k not in listed])
+        self._objects.update(listed)
         self._sync()
 
     def merge(self, host: str, items: Iterable[T], asked_ids: Iterable[str]) -> None:
-        """Apply a refresh of some objects: the asked ones not answered leave the view."""
-        answered = {row_key(host, self.id_of(item)): item for item in items}
-        for object_id in asked_ids:
-            self._objects.pop(row_key(host, object_id), None)
+        """Apply a refresh of some objects: the asked ones not answered leave the view (unless kept)."""
+        answered = self._observed(host, items)
+        self._leave([key for key in (row_key(host, i) for i in asked_ids) if key not in answered])
         self._objects.update(answered)
         self._sync()
+
+    def _observed(self, host: str, items: Iterable[T]) -> dict[str, T]:
+        listed_at = _now()
+        listed = {row_key(host, self.id_of(item)): item for item in items}
+        for key, item in listed.items():
+            self.observe(key, item, listed_at)
+        self._held -= listed.keys()
+        return listed
+
+    def _leave(self, keys: Iterable[str]) -> None:
+        """Drop objects a listing left out; kept ones stay, held over."""
+        for key in keys:
+            if key in self._kept and key in self._objects:
+                self._held.add(key)
+            else:
+                self._objects.pop(key, None)
+
+    def observe(self, key: str, item: T, listed_at: datetime) -> None:
+        """A listing at ``listed_at`` brought ``item`` (a subclass may read per-row data from it)."""
+
+    def keep(self, key: str) -> None:
+        """Keep this row on screen even when a listing leaves it out, dimmed, until released.
+
+        A container stopped from the running-only view stays there, so it can be started
+        again. Moving the cursor off it, re-filtering or :meth:`release_kept` lets it go.
+        """
+        self._kept.add(key)
+
+    def update_kept(self, host: str, items: Iterable[T]) -> None:
+        """New facts about kept objects (a listing that would not show them); others are ignored."""
+        found: dict[str, T] = {}
+        listed_at = _now()
+        for item in items:
+            key = row_key(host, self.id_of(item))
+            if key in self._kept and key in self._objects:
+                self.observe(key, item, listed_at)
+                found[key] = item
+        self._objects.update(found)
+        self._sync()
+
+    def release_kept(self, *, but: str | None = None) -> None:
+        """Let every kept row go (all but ``but``); those their listing left out leave now."""
+        released = self._kept - {but} if but else set(self._kept)
+        self._kept -= released
+        gone = released & self._held
+        self._held -= gone
+        for key in gone:
+            self._objects.pop(key, None)
+        if gone:
+            self._sync()
 
     def id_of(self, item: Any) -> str:
         """The object's id (the second half of its row key)."""
@@ -308,20 +421,52 @@ class ResourceTable(DataTable[Text], Generic[T]):
         return fields[(fields.index(self.sort_field) + 1) % len(fields)]
 
     def set_quick_filter(self, query: str) -> None:
-        """Show only the rows matching ``query`` (empty shows all)."""
+        """Show only the rows matching ``query`` (empty shows all); kept rows go."""
         self.quick_filter = query.strip()
+        self.release_kept()
         self._sync()
 
     def _rebuild_columns(self) -> None:
+        if not self.is_mounted:
+            return
         cursor = self.cursor_key
         self.clear(columns=True)
         self._shown.clear()
-        self._add_columns()
+        self._fitted = ()
         self._sync(cursor)
 
     # -- rendering ---------------------------------------------------------------------
 
-    def _add_columns(self) -> None:
+    def _fit(self, rows: Sequence[Mapping[str, Text]]) -> tuple[str, ...]:
+        """The columns that fit the width: by priority, stopping at the first that does not."""
+        wanted = self.columns_wanted
+        if self.size.width <= 0:
+            return tuple(column.key for column in wanted)
+        room = self.size.width - self.styles.scrollbar_size_vertical
+        chosen: set[str] = set()
+        used = 0
+        for index in sorted(range(len(wanted)), key=lambda i: (wanted[i].priority, i)):
+            width = self._column_width(wanted[index], rows)
+            if len(chosen) >= 2 and used + width > room:
+                break  # the mark and the most important column always show
+            chosen.add(wanted[index].key)
+            used += width
+        return tuple(column.key for column in wanted if column.key in chosen)
+
+    def _column_width(self, column: Column[Any], rows: Sequence[Mapping[str, Text]]) -> int:
+        content = max((row[column.key].cell_len for row in rows if column.key in row), default=0)
+        shown = self.columns.get(ColumnKey(column.key))
+        if shown is not None:
+            content = max(content, shown.content_width)
+        return 2 * self.cell_padding + max(content, self._header(column).cell_len)
+
+    def _apply_fit(self, fitted: tuple[str, ...]) -> None:
+        """Show exactly these columns (a change rebuilds the rows once)."""
+        if fitted == self._fitted:
+            return
+        self.clear(columns=True)
+        self._shown.clear()
+        self._fitted = fitted
         for column in self.columns_shown:
             self.add_column(self._header(column), key=column.key)
 
@@ -373,22 +518,26 @@ class ResourceTable(DataTable[Text], Generic[T]):
             return safe_line(f"{text}{STALE_MARK}", style="dim italic", max_length=length)
         return column.cell(item, now)
 
+    def cell(self, key: str, column: Column[Any], item: T, now: datetime) -> Text:
+        """One cell of one row (a subclass may build some columns itself)."""
+        if column.key == "mark":
+            return _KeyedCell(MARK if key in self.marks else " ", key)
+        if column.key == "host":
+            host = split_row_key(key)[0]
+            return safe_line(self._host_labels.get(host, host), max_length=24, style="dim" if self.is_stale(key) else "")
+        if column.key == self.STATUS_COLUMN:
+            return self.status_cell(key, column, item, now)
+        return column.cell(item, now)
+
+    def _styled_cell(self, key: str, column: Column[Any], item: T, now: datetime) -> Text:
+        cell = self.cell(key, column, item, now)
+        if key in self._held:
+            cell.stylize(KEPT_STYLE)
+        return cell
+
     def cells(self, key: str, item: T, now: datetime) -> dict[str, Text]:
-        """Every cell of one row, by column key."""
-        cells: dict[str, Text] = {}
-        for column in self.columns_shown:
-            if column.key == "mark":
-                cells["mark"] = _KeyedCell(MARK if key in self.marks else " ", key)
-            elif column.key == "host":
-                host = split_row_key(key)[0]
-                cells["host"] = safe_line(
-                    self._host_labels.get(host, host), max_length=24, style="dim" if self.is_stale(key) else ""
-                )
-            elif column.key == self.STATUS_COLUMN:
-                cells[column.key] = self.status_cell(key, column, item, now)
-            else:
-                cells[column.key] = column.cell(item, now)
-        return cells
+        """Every cell of one row that the table may show, by column key."""
+        return {column.key: self._styled_cell(key, column, item, now) for column in self.columns_wanted}
 
     def row_cells(self, key: str, now: datetime) -> dict[str, Text]:
         """The cells of a wanted row (a subclass may show rows that are not objects, e.g. groups)."""
@@ -398,6 +547,45 @@ class ResourceTable(DataTable[Text], Generic[T]):
         """Drop per-row state of objects no longer known (a subclass adds its own)."""
         self.marks.intersection_update(self._objects)
         self._pending = {k: v for k, v in self._pending.items() if k in self._objects}
+        self._kept.intersection_update(self._objects)
+        self._held.intersection_update(self._objects)
+
+    def tick(self) -> None:
+        """Render the relative-time cells in view again; touch only those whose text changed."""
+        relative = [column for column in self.columns_shown if column.relative]
+        if not relative or not self.screen.is_current:
+            return  # nothing ages, or another screen covers this one (it catches up on return)
+        now = _now()
+        changed: list[tuple[str, str, Text]] = []
+        for key in self.keys_in_view():
+            item, shown = self._objects.get(key), self._shown.get(key)
+            if item is None or shown is None:
+                continue
+            for column in relative:
+                cell = self._styled_cell(key, column, item, now)
+                if not same_cell(shown[column.key], cell):
+                    changed.append((key, column.key, cell))
+        if not changed:
+            return
+        grown: dict[str, int] = {}
+        with self.app.batch_update():
+            for key, column_key, cell in changed:
+                grown[column_key] = max(grown.get(column_key, 0), cell.cell_len)
+                self.update_cell(key, column_key, cell, update_width=True)
+                self._shown[key][column_key] = cell
+        if self._overflows(grown):
+            self._sync()  # a column grew past the width: fit the columns again
+
+    def _overflows(self, grown: Mapping[str, int]) -> bool:
+        """True when the columns shown, some grown to these widths, no longer fit."""
+        if self.size.width <= 0:
+            return False
+        used = 0
+        for column in self.columns_shown:
+            shown = self.columns.get(ColumnKey(column.key))
+            content = max(shown.content_width if shown is not None else 0, grown.get(column.key, 0))
+            used += 2 * self.cell_padding + max(content, self._header(column).cell_len)
+        return used > self.size.width - self.styles.scrollbar_size_vertical
 
     def _sync(self, cursor: str | None = None) -> None:
         """Make the rows match the model: remove, add and update only what differs."""
@@ -407,14 +595,16 @@ class ResourceTable(DataTable[Text], Generic[T]):
         self.prune()
         wanted = self._wanted_order()
         wanted_set = set(wanted)
-        now = datetime.now(UTC)
-        column_keys = [column.key for column in self.columns_shown]
+        now = _now()
+        rows = {key: self.row_cells(key, now) for key in wanted}
         with self.app.batch_update():
+            self._apply_fit(self._fit(list(rows.values())))
+            column_keys = list(self._fitted)
             for key in [k for k in self._shown if k not in wanted_set]:
                 self.remove_row(key)
                 del self._shown[key]
             for key in wanted:
-                self._show_row(key, self.row_cells(key, now), column_keys)
+                self._show_row(key, rows[key], column_keys)
             if self.visible_keys() != wanted:
                 position = {key: index for index, key in enumerate(wanted)}
                 self.sort("mark", key=lambda cell: position[cell.row_key])
@@ -424,10 +614,11 @@ class ResourceTable(DataTable[Text], Generic[T]):
         shown = self._shown.get(key)
         if shown is None:
             self.add_row(*(cells[column] for column in column_keys), key=key)
-            self._shown[key] = cells
+            self._shown[key] = {column: cells[column] for column in column_keys}
             return
-        for column, cell in cells.items():
-            if shown.get(column) != cell:
+        for column in column_keys:
+            cell = cells[column]
+            if not same_cell(shown[column], cell):
                 self.update_cell(key, column, cell, update_width=True)
                 shown[column] = cell
 

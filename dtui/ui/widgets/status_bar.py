@@ -77,6 +77,7 @@ class StatusBar(Widget):
         sort_label: The sort order, e.g. ``"name ▲"``.
         read_only: Show that mutating actions are off.
         warnings: Security warnings about the endpoint, always visible.
+        hint: A short hint after the counts ("" for none).
     """
 
     DEFAULT_CSS = """
@@ -97,6 +98,7 @@ class StatusBar(Widget):
     sort_label: reactive[str] = reactive("")
     read_only: reactive[bool] = reactive(False)
     warnings: reactive[tuple[str, ...]] = reactive((), layout=True)
+    hint: reactive[str] = reactive("")
 
     @property
     def connected(self) -> bool:
@@ -117,6 +119,8 @@ class StatusBar(Widget):
             line.append("  ")
         scope = "all" if self.show_all else "running only"
         line.append(f"{self.running}/{self.total} running ({scope})")
+        if self.hint:
+            line.append(f"  {self.hint}", style="italic")
         if self.marked:
             line.append(f"  {self.marked} marked", style="bold cyan")
         if self.engine_filter:

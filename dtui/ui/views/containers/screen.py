@@ -29,6 +29,7 @@ from dtui.core.overview import OverviewSampler
 from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.containers.actions import CONTAINER_ACTIONS
 from dtui.ui.views.containers.compose import GroupedContainerTable
+from dtui.ui.views.containers.kept import KeptMixin
 from dtui.ui.views.containers.projects import ProjectsMixin
 from dtui.ui.views.containers.table import ContainerTable
 from dtui.ui.terminal.pane import ShellPane
@@ -40,7 +41,7 @@ from dtui.ui.widgets.status_bar import StatusBar
 PANE_FOLLOW_SECONDS = 0.15
 
 
-class MainScreen(ShellsMixin, ProjectsMixin):
+class MainScreen(ShellsMixin, KeptMixin, ProjectsMixin):
     """Where the operator lives: every container, live."""
 
     ACTIONS: ClassVar[ActionTable] = CONTAINER_ACTIONS
@@ -76,6 +77,7 @@ class MainScreen(ShellsMixin, ProjectsMixin):
         status = self.query_one(StatusBar)
         status.show_all = self.dtui.show_all
         status.warnings = tuple(self.dtui.endpoint.warnings)
+        self.table.choose_columns(self.dtui.config.columns.get("containers"))
         self.table.set_sort(self.dtui.config.defaults.sort, False)
         status.sort_label = self.table.sort_label
         status.read_only = self.dtui.read_only
@@ -110,6 +112,7 @@ class MainScreen(ShellsMixin, ProjectsMixin):
         status.marked = len(self.table.marks)
         status.quick_filter = self.table.quick_filter
         status.sort_label = self.table.sort_label
+        self.tell_hidden()
         self.overview_follow_view()
 
     def live_listed(self, change: Listed) -> None:
@@ -149,6 +152,7 @@ class MainScreen(ShellsMixin, ProjectsMixin):
         """Show all containers, or only running ones."""
         self.dtui.show_all = not self.dtui.show_all
         self.query_one(StatusBar).show_all = self.dtui.show_all
+        self.release_kept()
         self.follow()
 
     def action_engine_filter(self) -> None:
@@ -159,6 +163,7 @@ class MainScreen(ShellsMixin, ProjectsMixin):
                 return
             self.engine_filter = engine_filter
             self._apply_filter_view()
+            self.release_kept()
             self.follow()
 
         self.app.push_screen(FilterPrompt(self.engine_filter.text), chosen)

@@ -8,7 +8,9 @@ from typing import Any
 
 from rich.text import Text
 
-from dtui.engine.models import ContainerSummary
+from dtui.ui.safe_text import safe_line
+from dtui.core.status_clock import StatusClock, exit_code, follow_status
+from dtui.engine.models import ContainerSummary, Port
 from dtui.ui.views.table import (
     NO_VALUE,
     Column,
@@ -21,7 +23,7 @@ from dtui.ui.views.table import (
 
 __all__ = [
     "ContainerTable", "StatsCells", "human_size", "matches_quick_filter", "relative_time", "row_key",
-    "split_row_key",
+    "short_ports", "split_row_key", "state_text",
 ]
 
 _STATE_ORDER = {"running": 0, "restarting": 1, "paused": 2, "created": 3, "exited": 4, "dead": 5}
@@ -69,6 +71,56 @@ def matches_quick_filter(container: ContainerSummary, query: str) -> bool:
     return all(word in haystack or is_subsequence(word, name) for word in query.lower().split())
 
 
+def state_text(container: ContainerSummary) -> str:
+    """The state, with the exit code of an exited container: ``exited (137)``."""
+    code = exit_code(container.status) if container.state == "exited" else None
+    return container.state if code is None else f"{container.state} ({code})"
+
+
+_WILDCARDS = {"", "0.0.0.0", "::"}
+
+
+def _port_group(port: Port) -> tuple[str, str, bool]:
+    ip = "" if port.ip in _WILDCARDS else port.ip
+    return (ip, port.type, port.public_port is not None)
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def short_ports(ports: tuple[Port, ...]) -> str:
+    """Ports as ``docker ps`` folds them: ``8080->80/tcp, 9000-9002->9000-9002/tcp``.
+
+    The wildcard addresses (0.0.0.0 and ::, which mean the same mapping twice) are left
+    out; a specific one stays (``127.0.0.1:8080->80/tcp``). Consecutive ports fold into a range.
+    """
+    seen: set[tuple[str, str, int | None, int]] = set()
+    runs: list[list[Port]] = []
+    for port in sorted(ports, key=lambda p: (_port_group(p), p.public_port or 0, p.private_port)):
+        ip, kind, _ = _port_group(port)
+        if (ip, kind, port.public_port, port.private_port) in seen:
+            continue
+        seen.add((ip, kind, port.public_port, port.private_port))
+        last = runs[-1][-1] if runs else None
+        if last is not None and _port_group(last) == _port_group(port) and port.private_port == last.private_port + 1 \
+                and (port.public_port is None or port.public_port == (last.public_port or 0) + 1):
+            runs[-1].append(port)
+        else:
+            runs.append([port])
+    return ", ".join(_run_text(run) for run in runs)
+
+
+def _run_text(run: list[Port]) -> str:
+    first, last = run[0], run[-1]
+    ip, kind, published = _port_group(first)
+    private = f"{_span(first.private_port, last.private_port)}/{kind}"
+    if not published:
+        return private
+    host = f"[{ip}]:" if ":" in ip else f"{ip}:" if ip else ""
+    return f"{host}{_span(first.public_port or 0, last.public_port or 0)}->{private}"
+
+
 @dataclass(frozen=True, slots=True)
 class StatsCells:
     """What the overview reports for a row: display text plus values to sort by."""
@@ -79,18 +131,22 @@ class StatsCells:
     memory: float | None = None
 
 
+# Priorities (lower shows first when the terminal is narrow): at 80 columns name, state,
+# CPU, MEM and ports fit; status, image, created and the id follow as the width grows.
 BASE_COLUMNS: tuple[Column[ContainerSummary], ...] = (
-    Column("name", "Name", 28, text=lambda c: c.name),
-    Column("id", "ID", render=lambda c, now: Text(c.short_id, style="dim")),
-    Column("image", "Image", 28, text=lambda c: c.image),
-    Column("state", "State", 12, text=lambda c: c.state, style=lambda c: _STATE_STYLES.get(c.state, "")),
-    Column("status", "Status", 30, text=lambda c: c.status),
-    Column("ports", "Ports", 48, text=lambda c: ", ".join(str(p) for p in c.ports)),
-    Column("created", "Created", render=lambda c, now: Text(relative_time(c.created, now))),
+    Column("name", "Name", 28, text=lambda c: c.name, priority=0),
+    Column("id", "ID", render=lambda c, now: Text(c.short_id, style="dim"), priority=9),
+    Column("image", "Image", 28, text=lambda c: c.image, priority=7),
+    Column("state", "State", 12, text=state_text, style=lambda c: _STATE_STYLES.get(c.state, ""), priority=2),
+    Column("status", "Status", 30, text=lambda c: c.status, relative=True, priority=6),
+    Column("ports", "Ports", 32, text=lambda c: short_ports(c.ports), priority=5),
+    Column("created", "Created", render=lambda c, now: Text(relative_time(c.created, now)), relative=True,
+           priority=8),
 )
-STATS_COLUMNS: tuple[Column[ContainerSummary], ...] = (Column("cpu", "CPU%"), Column("mem", "MEM"))
+STATS_COLUMNS: tuple[Column[ContainerSummary], ...] = (Column("cpu", "CPU%", priority=3), Column("mem", "MEM", priority=4))
 SIZE_COLUMN: Column[ContainerSummary] = Column(
-    "size", "Size", render=lambda c, now: Text(f"{human_size(c.size_rw)} ({human_size(c.size_root_fs)})")
+    "size", "Size", render=lambda c, now: Text(f"{human_size(c.size_rw)} ({human_size(c.size_root_fs)})"),
+    priority=1,  # shown only when the engine filter asks size=1: the user wants it
 )
 
 
@@ -133,13 +189,18 @@ class ContainerTable(ResourceTable[ContainerSummary]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._stats: dict[str, StatsCells] = {}
+        self._clocks: dict[str, StatusClock] = {}
         self.show_size = False
 
     @property
-    def columns_shown(self) -> tuple[Column[Any], ...]:
+    def columns_wanted(self) -> tuple[Column[Any], ...]:
         """The columns in display order (Size last, when asked)."""
         size = (SIZE_COLUMN,) if self.show_size else ()
-        return (*super().columns_shown, *size)
+        return (*super().columns_wanted, *size)
+
+    def observe(self, key: str, item: ContainerSummary, listed_at: datetime) -> None:
+        """Read the Status text into a clock, so the cell stays true as time passes."""
+        self._clocks[key] = follow_status(self._clocks.get(key), item.state, item.status, listed_at)
 
     @property
     def containers(self) -> dict[str, ContainerSummary]:
@@ -208,15 +269,19 @@ class ContainerTable(ResourceTable[ContainerSummary]):
             return (-(stats.memory if stats.memory is not None else -1.0), item.name.lower())
         return super().sort_key(key, item)
 
-    def cells(self, key: str, item: ContainerSummary, now: datetime) -> dict[str, Text]:
-        """The declared cells plus the CPU% and MEM figures."""
-        cells = super().cells(key, item, now)
-        stats = self._stats.get(key, StatsCells())
-        cells["cpu"] = Text(stats.cpu_text, justify="right")
-        cells["mem"] = Text(stats.mem_text, justify="right")
-        return cells
+    def cell(self, key: str, column: Column[Any], item: ContainerSummary, now: datetime) -> Text:
+        """The declared cells, the CPU% and MEM figures, and the Status told from its clock."""
+        if column.key in ("cpu", "mem"):
+            stats = self._stats.get(key, StatsCells())
+            return Text(stats.cpu_text if column.key == "cpu" else stats.mem_text, justify="right")
+        if column.key == "status":
+            clock = self._clocks.get(key)
+            status = clock.render(now) if clock is not None else item.status
+            return safe_line(status, max_length=column.max_length)
+        return super().cell(key, column, item, now)
 
     def prune(self) -> None:
-        """Also drop the figures of containers no longer known."""
+        """Also drop the figures and clocks of containers no longer known."""
         super().prune()
         self._stats = {k: v for k, v in self._stats.items() if k in self._objects}
+        self._clocks = {k: v for k, v in self._clocks.items() if k in self._objects}

@@ -25,9 +25,9 @@ class ImageTable(ResourceTable[ImageRow]):
     COLUMNS = (
         Column("name", "Repository:tag", 48, text=lambda r: r.name,
                style=lambda r: "dim italic" if not r.reference else ""),
-        Column("id", "ID", text=lambda r: r.image.short_id, style="dim"),
+        Column("id", "ID", text=lambda r: r.image.short_id, style="dim", priority=90),
         Column("size", "Size", text=lambda r: human_size(r.image.size)),
-        Column("created", "Created", render=_created),
+        Column("created", "Created", render=_created, relative=True),
         Column("used", "Used by", 14, text=_used),
     )
     SORTS = {

@@ -28,7 +28,7 @@ def attached_text(row: NetworkRow) -> str:
 
 NETWORK_COLUMNS: tuple[Column[NetworkRow], ...] = (
     Column("name", "Name", 30, text=lambda r: r.name, style=lambda r: "dim" if r.network.builtin else ""),
-    Column("id", "ID", render=lambda r, now: Text(r.network.short_id, style="dim")),
+    Column("id", "ID", render=lambda r, now: Text(r.network.short_id, style="dim"), priority=90),
     Column("driver", "Driver", 10, text=lambda r: r.network.driver),
     Column("scope", "Scope", 6, text=lambda r: r.network.scope),
     Column("attached", "Containers", 30, text=attached_text, style=lambda r: "" if r.attached else "dim"),

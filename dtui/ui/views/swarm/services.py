@@ -55,7 +55,7 @@ class ServiceTable(ResourceTable[Service]):
         Column("replicas", "Tasks", render=_counts),
         Column("image", "Image", 36, text=lambda s: s.image_name),
         Column("ports", "Ports", 40, text=_ports),
-        Column("updated", "Updated", render=lambda s, now: Text(relative_time(s.updated, now))),
+        Column("updated", "Updated", render=lambda s, now: Text(relative_time(s.updated, now)), relative=True),
         Column("update", "Update", render=_update),
     )
     SORTS = {

@@ -54,7 +54,7 @@ class TaskTable(ResourceTable[TaskRow]):
         Column("name", "Task", 30, text=lambda r: r.name, style="bold"),
         Column("node", "Node", 24, text=lambda r: r.node),
         Column("desired", "Desired", render=_desired),
-        Column("state", "State", render=_state),
+        Column("state", "State", render=_state, relative=True),
         Column("error", "Error / message", render=_error),
         Column("container", "Container", text=lambda r: r.task.container_id[:12] or NO_VALUE, style="dim"),
     )
