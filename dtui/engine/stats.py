@@ -71,6 +71,20 @@ def _cpu_percent(cpu: Mapping[str, Any], pre: Mapping[str, Any], online: int) ->
     return cpu_delta / system_delta * online * 100.0
 
 
+MIN_CPU_WINDOW_SECONDS = 0.5
+"""A baseline taken less than this before the record gives noise, not a CPU figure."""
+
+
+def _too_short_window(raw: Mapping[str, Any]) -> bool:
+    """True when ``precpu_stats`` was read only moments before the record.
+
+    Podman's first streamed record carries a baseline a few milliseconds old (Docker's has
+    none): a CPU% from that window is noise (0% or 35% for the same loop), so none is shown.
+    """
+    read, preread = _read_time(raw.get("read")), _read_time(raw.get("preread"))
+    return read is not None and preread is not None and (read - preread).total_seconds() < MIN_CPU_WINDOW_SECONDS
+
+
 def _memory_used(memory: Mapping[str, Any]) -> int | None:
     """Usage minus inactive page cache, as ``docker stats`` computes it."""
     usage = _opt_int(memory.get("usage"))
@@ -170,7 +184,7 @@ class StatsSample:
         """
         cpu = _map(raw.get("cpu_stats"))
         baseline = raw.get("precpu_stats") if previous is None else previous.get("cpu_stats")
-        pre = _map(baseline)
+        pre = _map(baseline) if previous is not None or not _too_short_window(raw) else {}
         online = _online_cpus(cpu)
         memory = _map(raw.get("memory_stats"))
         used = _memory_used(memory)

@@ -11,6 +11,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.text import Text
 from textual import work
@@ -31,6 +32,9 @@ BARS = "▁▂▃▄▅▆▇█"
 
 HISTORY = 120
 """Points kept per sparkline: two minutes at the streaming cadence of one a second."""
+
+CADENCE_LIMIT = 30
+"""Seconds between two samples beyond which the gap is a pause (stopped, paused), not the cadence."""
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 
@@ -255,6 +259,8 @@ class StatsView(ReportsWorkerErrors, Vertical):
         self._capacity = capacity
         self._shown = False
         self._streaming = False
+        self._last_read: datetime | None = None
+        self._cadence = 1
 
     def compose(self) -> ComposeResult:
         yield Static(Text("waiting for samples…"), id="stats-status")
@@ -275,6 +281,7 @@ class StatsView(ReportsWorkerErrors, Vertical):
         self.stop()
         self.container_id = container_id
         self.query_one(StatsPanel).reset()
+        self._last_read, self._cadence = None, 1
         self._status("waiting for samples…")
         if self._shown:
             self.activate()
@@ -328,11 +335,21 @@ class StatsView(ReportsWorkerErrors, Vertical):
         if message.container_id != self.container_id or not self._streaming:
             return
         self.query_one(StatsPanel).record(message.sample)
-        minutes = self._capacity / 60
         if message.sample.has_data:
-            self._status(f"live · one sample a second · last {minutes:g} min")
+            self._status(self._live_text(message.sample.read))
         else:
             self._status("no data: the container is not running")
+
+    def _live_text(self, read: datetime | None) -> str:
+        """The status line: the engine's own cadence (Docker 1 s, Podman 5 s) and the history span."""
+        previous, self._last_read = self._last_read, read
+        seconds = 1
+        if read is not None and previous is not None:
+            seconds = max(1, round((read - previous).total_seconds()))
+        self._cadence = seconds if seconds < CADENCE_LIMIT else self._cadence
+        minutes = self._capacity * self._cadence / 60
+        every = "one sample a second" if self._cadence == 1 else f"one sample every {self._cadence} s"
+        return f"live · {every} · last {minutes:g} min"
 
     def on_stats_view_ended(self, message: Ended) -> None:
         message.stop()
