@@ -53,6 +53,7 @@ async def test_lifecycle_every_action_takes_effect_and_emits_its_event(
     engine: EngineClient, remember: Callable[[str], str], tmp_path: Path
 ) -> None:
     name, new_name = _name("life"), _name("life-renamed")
+    podman = support.on_podman()
     async with EventLog(engine, {"type": ["container"], "label": [SESSION_LABEL]}) as log:
         cid = remember((await engine.containers.create(_spec("sh", "-c", HUP_LOOP), name=name)).id)
         assert (await log.wait_for("create", cid)).attributes["name"] == name
@@ -74,10 +75,10 @@ async def test_lifecycle_every_action_takes_effect_and_emits_its_event(
             assert "sh" in [row[1] for row in narrow.processes]
 
         async def touched() -> bool:
-            return [(c.path, c.kind) for c in await engine.containers.changes(cid)] == [
-                ("/tmp", "C"),
-                ("/tmp/new", "A"),
-            ]
+            changes = [(c.path, c.kind) for c in await engine.containers.changes(cid)]
+            if podman:  # Podman also lists its own /etc files and may not list /tmp itself
+                return ("/tmp/new", "A") in changes
+            return changes == [("/tmp", "C"), ("/tmp/new", "A")]
 
         await _until(touched)
 
@@ -88,13 +89,16 @@ async def test_lifecycle_every_action_takes_effect_and_emits_its_event(
         with tarfile.open(archive) as tar:
             names = tar.getnames()
         assert "bin/busybox" in names and "tmp/new" in names
-        await log.wait_for("export", cid)
+        if not podman:  # Podman sends no export event
+            await log.wait_for("export", cid)
 
         await engine.containers.kill(cid, "SIGHUP")
-        assert (await log.wait_for("kill", cid)).attributes["signal"] == "1"
+        killed = await log.wait_for("kill", cid)
+        assert podman or killed.attributes["signal"] == "1"  # Podman's kill event has no signal
         await _until(lambda: _hups(engine, cid, 1))
         await engine.containers.kill(cid, 1)
-        assert (await log.wait_for("kill", cid, count=2)).attributes["signal"] == "1"
+        killed = await log.wait_for("kill", cid, count=2)
+        assert podman or killed.attributes["signal"] == "1"
         await _until(lambda: _hups(engine, cid, 2))
         assert (await engine.containers.inspect(cid)).running  # the trap kept it alive
 
@@ -107,7 +111,8 @@ async def test_lifecycle_every_action_takes_effect_and_emits_its_event(
 
         await engine.containers.rename(cid, new_name)
         renamed = await log.wait_for("rename", cid)
-        assert (renamed.attributes["name"], renamed.attributes["oldName"]) == (new_name, f"/{name}")
+        assert renamed.attributes["name"] == new_name
+        assert podman or renamed.attributes["oldName"] == f"/{name}"  # Podman's has no oldName
         assert (await engine.containers.inspect(new_name)).id == cid
 
         await engine.containers.restart(cid, timeout=0)
@@ -115,18 +120,20 @@ async def test_lifecycle_every_action_takes_effect_and_emits_its_event(
         assert (await engine.containers.inspect(cid)).running
 
         await engine.containers.stop(cid, timeout=1)
-        await log.wait_for("stop", cid)
+        await log.wait_for("die" if podman else "stop", cid)  # Podman sends no stop event
         stopped = await engine.containers.inspect(cid)
         assert (stopped.state, stopped.running) == ("exited", False)
 
         await engine.containers.remove(cid)
-        await log.wait_for("destroy", cid)
+        await log.wait_for("remove" if podman else "destroy", cid)  # Podman says "remove"
         with pytest.raises(NotFound):
             await engine.containers.inspect(cid)
 
     # each wait_for above proved its event; the stream also kept them in order
     expected = ["create", "start", "top", "top", "export", "kill", "kill", "pause", "unpause", "rename"]
     expected += ["restart", "stop", "destroy"]
+    if podman:
+        expected = ["create", "start", "kill", "kill", "pause", "unpause", "rename", "restart", "die", "remove"]
     assert _is_subsequence(expected, log.actions(cid)), log.actions(cid)
 
 
@@ -165,9 +172,16 @@ async def test_create_with_every_spec_field(
     assert dict(detail.labels) == {support.TEST_LABEL: support.SESSION_ID, "role": "every-field"}
     assert detail.working_dir == "/srv/app"
     assert sorted(detail.exposed_ports) == ["80/tcp", "81/udp"]
-    assert dict(detail.port_bindings) == {"80/tcp": (("127.0.0.1", ""),), "81/udp": (("", ""),)}
-    assert detail.binds == (f"{tmp_path}:/mnt/host",)
-    assert detail.volumes == ("/data",)
+    bindings = dict(detail.port_bindings)
+    if support.on_podman():  # Podman's inspect shows the host ports it picked
+        bindings = {port: tuple((ip, "") for ip, _ in pairs) for port, pairs in bindings.items()}
+    assert bindings == {"80/tcp": (("127.0.0.1", ""),), "81/udp": (("", ""),)}
+    if support.on_podman():  # Podman adds mount options, and lists the anonymous volume as a bind
+        assert detail.binds[0].startswith(f"{tmp_path}:/mnt/host:")
+        assert any(":/data:" in bind for bind in detail.binds) and detail.volumes == ()
+    else:
+        assert detail.binds == (f"{tmp_path}:/mnt/host",)
+        assert detail.volumes == ("/data",)
     assert (detail.restart_policy, detail.restart_max_retries) == ("on-failure", 3)
     assert (detail.nano_cpus, detail.tty) == (250_000_000, False)
 
@@ -204,7 +218,7 @@ DOCKER_ERRORS = {
 }
 PODMAN_ERRORS = {  # podman 4.3.1: 500s (mapped by message) where Docker says 409/400
     "bad name": r"names must match \[a-zA-Z0-9\]",
-    "no image": "^no such image: docker.io/dtui-test/no-such-image:latest",
+    "no image": "^no such image: docker.io/dtui-test/no-such-image",
     "name taken": 'the container name "{name}" is already in use',
     "kill stopped": "can only kill running containers",
     "bad signal": "invalid signal: NOPE",
