@@ -112,7 +112,8 @@ def _assert_capped_busy_cpu(cpu: float | None) -> None:
     has to rule out a lifetime average (~0.01%); the cap is the real ceiling.
     """
     assert cpu is not None
-    assert 3.0 <= cpu <= 60.0, cpu
+    # podman 4.3.1's samples of the capped loop overshoot the cap a little (64.8% seen)
+    assert 3.0 <= cpu <= (75.0 if support.on_podman() else 60.0), cpu
 
 
 async def test_two_one_shot_samples_give_the_capped_cpu(
@@ -143,7 +144,8 @@ async def test_streamed_stats_carry_their_own_baseline(
             if len(samples) == 2:
                 break
     assert all(sample.has_data for sample in samples)
-    assert samples[0].cpu_percent is None  # the first record's precpu is empty: shown as "—"
+    # Docker's first record has empty precpu, Podman's one a few ms old: both shown as "—"
+    assert samples[0].cpu_percent is None
     _assert_capped_busy_cpu(samples[1].cpu_percent)
 
 
@@ -164,13 +166,13 @@ async def test_events_filtered_by_type_and_container(
         await engine.containers.pause(other)
         await engine.containers.pause(first)
         event = await log.wait_for("pause", first)
-    assert (event.type, event.attributes["image"]) == ("container", support.TEST_IMAGE)
+    assert (event.type, support.short_image(event.attributes["image"])) == ("container", support.TEST_IMAGE)
     assert event.attributes[support.TEST_LABEL] == support.SESSION_ID  # labels ride along
     assert {e.actor_id for e in log.events} == {first}
 
 
 async def test_images_lists_the_test_image(engine: EngineClient) -> None:
     images = await engine.images()
-    test_image = next(image for image in images if support.TEST_IMAGE in image.repo_tags)
+    test_image = next(image for image in images if support.TEST_IMAGE in map(support.short_image, image.repo_tags))
     assert test_image.id.startswith("sha256:") and test_image.size > 500_000
     assert test_image.created is not None
