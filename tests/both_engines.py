@@ -23,6 +23,12 @@ def _podman_command(extra: list[str]) -> list[str]:
     return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfEs", *extra, "tests/integration"]
 
 
+def _podman_environment() -> dict[str, str]:
+    """This environment with the engine set to Podman (a given Docker host would override it)."""
+    env = {key: value for key, value in os.environ.items() if key != "DTUI_TEST_DOCKER_HOST"}
+    return {**env, "DTUI_TEST_ENGINE": "podman"}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run both suites; returns 0 when both passed."""
     extra = list(sys.argv[1:] if argv is None else argv)
@@ -30,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     with PODMAN_LOG.open("wb") as log:
         podman = subprocess.Popen(
             _podman_command(extra), stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "DTUI_TEST_ENGINE": "podman"},
+            env=_podman_environment(),
         )
         try:
             docker_code = subprocess.call([sys.executable, "-m", "pytest", *extra])
