@@ -94,3 +94,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if mark is not None:
             reason = mark.args[0] if mark.args else mark.kwargs.get("reason", "")
             item.add_marker(pytest.mark.skip(reason=f"not applicable to Podman: {reason}"))
+
+
+@pytest.fixture(autouse=True)
+def _steady_input_cursors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In snapshot tests, text cursors stay shown: a blink caught mid-phase is not a change."""
+    if "snap_compare" not in request.fixturenames:
+        return
+    from textual.widgets import Input
+
+    def keep_cursor_shown(self: Input) -> None:
+        self._cursor_visible = True
+
+    monkeypatch.setattr(Input, "_toggle_cursor", keep_cursor_shown)

@@ -24,6 +24,7 @@ from dtui.ui.forms.create import CreateScreen
 from dtui.ui.screens.logs import LogScreen
 from dtui.ui.widgets.log_view import LogView
 from tests.support import engine as support
+from tests.support.wait import wait_until
 
 DEFAULT_HOST = "unix:///tmp/x/docker.sock"
 OUT_DIR = Path(__file__).resolve().parents[1] / "screenshots"
@@ -75,14 +76,6 @@ def remove_demo(host: str, container_ids: list[str]) -> None:
             client.delete(f"/containers/{container_id}", params={"force": "1", "v": "1"})
 
 
-async def _until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError("the screen did not get ready in time")
-        await pilot.pause(0.1)
-
-
 def _rows(app: DtuiApp) -> int:
     from dtui.ui.widgets.container_table import ContainerTable
 
@@ -110,14 +103,14 @@ async def detail_stats(pilot: Pilot[Any], app: DtuiApp) -> None:
 
 async def logs(pilot: Pilot[Any], app: DtuiApp) -> None:
     await pilot.press("down", "down", "down", "l")
-    await _until(pilot, lambda: isinstance(app.screen, LogScreen)
-                 and app.screen.query_one(LogView).line_count >= 12)
+    await wait_until(pilot, lambda: isinstance(app.screen, LogScreen)
+                 and app.screen.query_one(LogView).line_count >= 12, timeout=15.0)
     await pilot.pause(0.5)
 
 
 async def create_form(pilot: Pilot[Any], app: DtuiApp) -> None:
     await pilot.press("c")
-    await _until(pilot, lambda: isinstance(app.screen, CreateScreen))
+    await wait_until(pilot, lambda: isinstance(app.screen, CreateScreen), timeout=15.0)
     await pilot.pause(1.0)
 
 
@@ -142,7 +135,7 @@ async def take(host: str, name: str, shot: Shot) -> Path:
     app = DtuiApp(endpoint=endpoint, engine_version=engine_version, filters=f"label={DEMO_LABEL}")
     app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: _rows(app) == len(DEMO))
+        await wait_until(pilot, lambda: _rows(app) == len(DEMO), timeout=15.0)
         await shot(pilot, app)
         await pilot.pause()
         return Path(app.save_screenshot(f"{name}.svg", path=str(OUT_DIR)))

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from dtui.engine.containers import EngineRequests
 from dtui.engine.params import Filters, filters_param, quote_path
-from dtui.engine.errors import EngineError, NotFound, NotInSwarm, UpdateOutOfSequence
+from dtui.engine.errors import EngineError, UpdateOutOfSequence
 from dtui.engine.models import Event
 from dtui.engine.streams import LogLine, iter_log_batches
 from dtui.engine.swarm_models import (
@@ -95,13 +95,6 @@ class Swarm:
     def __init__(self, client: EngineRequests) -> None:
         self._client = client
 
-    async def _listing(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """A swarm list call; Podman (no swarm) answers it 404 ``Not Found``: NotInSwarm then."""
-        try:
-            return await self._client._json("GET", path, params=params)
-        except NotFound as error:
-            raise NotInSwarm(f"Podman has no swarm mode (it answered {error.message!r})", status=error.status) from error
-
     # ------------------------------------------------------------------------ reading
 
     async def state(self) -> SwarmState:
@@ -111,7 +104,7 @@ class Swarm:
     async def services(self, *, filters: Filters | None = None, status: bool = True) -> list[Service]:
         """``GET /services?status=true``: with running/desired counts (API 1.41+)."""
         params = {"status": status or None, "filters": filters_param(filters)}
-        data = await self._listing("/services", params)
+        data = await self._client._json("GET", "/services", params=params)
         return [Service.from_api(item) for item in data or []]
 
     async def service(self, service: str) -> Service:
@@ -131,7 +124,7 @@ class Swarm:
         merged: dict[str, list[str]] = {key: list(values) for key, values in (filters or {}).items()}
         if service:
             merged["service"] = [service]
-        data = await self._listing("/tasks", {"filters": filters_param(merged)})
+        data = await self._client._json("GET", "/tasks", params={"filters": filters_param(merged)})
         tasks = [Task.from_api(item) for item in data or []]
         tasks.sort(key=lambda task: task.created.timestamp() if task.created else 0.0, reverse=True)
         tasks.sort(key=lambda task: (task.slot, task.node_id))
@@ -139,7 +132,7 @@ class Swarm:
 
     async def nodes(self) -> list[Node]:
         """``GET /nodes``, managers first, then by hostname."""
-        data = await self._listing("/nodes")
+        data = await self._client._json("GET", "/nodes")
         nodes = [Node.from_api(item) for item in data or []]
         return sorted(nodes, key=lambda node: (node.role != "manager", node.hostname, node.id))
 

@@ -42,6 +42,9 @@ KEYMAP_SCOPES = {
     "the detail pane": "dtui.ui.widgets.detail_pane:DetailPane",
     "the log screen": "dtui.ui.screens.logs:LogScreen",
     "the merged log screen": "dtui.ui.screens.merged_logs:MergedLogScreen",
+    "the swarm services screen": "dtui.ui.views.swarm.services:ServicesScreen",
+    "the swarm tasks screen": "dtui.ui.views.swarm.tasks:TasksScreen",
+    "the swarm nodes screen": "dtui.ui.views.swarm.nodes:NodesScreen",
 }
 """Where remappable bindings live, per scope named in keymap problems, by name."""
 

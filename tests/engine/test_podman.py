@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dtui.core.create_form import FieldError, parse_volumes
-from dtui.engine.errors import BadRequest, Conflict, NotInSwarm, ServerError, error_for_status
+from dtui.engine.errors import BadRequest, Conflict, ServerError, error_for_status
 from dtui.engine.exec import TerminalSession, parse_detach_keys
 from dtui.engine.models import EngineVersion, ProcessTable
 from dtui.engine.stats import StatsSample
@@ -84,24 +84,18 @@ def test_the_create_form_takes_the_mount_options_podman_writes_into_binds() -> N
 
 
 def _podman_fake() -> FakeEngine:
-    """A fake engine that pings like podman 4.3.1 (``Server: Libpod/...``), without swarm routes."""
+    """A fake engine that pings like podman 4.3.1 (``Server: Libpod/...``)."""
     fake = FakeEngine()
     fake.route("HEAD", "/_ping", headers={"Api-Version": "1.41", "Server": "Libpod/4.3.1 (linux)"})
-    for path in ("/services", "/tasks", "/nodes"):
-        fake.route("GET", path, status=404, text="Not Found")
     fake.route("GET", "/images/json", json=[{"Id": "sha256:" + "a" * 64, "RepoTags": ["docker.io/x:1"]}])
     return fake
 
 
-async def test_on_podman_swarm_calls_say_no_swarm_and_images_are_listed_without_digests() -> None:
+async def test_podman_is_known_from_the_ping_and_images_are_listed_without_digests() -> None:
     fake = _podman_fake()
     async with fake.client() as client:
         await client.connect()
         assert client.is_podman  # known from the ping, before any /version
-        for call in (client.swarm.services, client.swarm.tasks, client.swarm.nodes):
-            with pytest.raises(NotInSwarm, match="Podman has no swarm mode") as caught:
-                await call()
-            assert caught.value.status == 404
         assert [image.repo_tags for image in await client.images()] == [("docker.io/x:1",)]
     listing = next(r for r in fake.requests if r.url.path.endswith("/images/json"))
     assert "digests" not in listing.url.params  # podman 4.3 answers digests=1 with an empty body

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from dtui.ui.app import DtuiApp
 from dtui.ui.screens.logs import LogSaveProgressed, LogScreen
 from dtui.ui.widgets.log_view import LogView
 from tests.support import engine as support
+from tests.support.wait import wait_until
 
 DOCKER_CLI = "/usr/local/bin/docker"
 LINES = 5000
@@ -45,14 +45,6 @@ def docker_logs(host: str, container_id: str) -> bytes:
     return payload
 
 
-async def wait_for(predicate: Callable[[], bool], pilot: object, timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "timed out"
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
-
-
 async def test_full_log_save_equals_docker_logs(
     engine_host: str, engine: EngineClient, make_container: Callable[..., str], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -66,7 +58,7 @@ async def test_full_log_save_equals_docker_logs(
         screen = LogScreen(container, max_lines=100)
         await app.push_screen(screen)
         view = screen.query_one(LogView)
-        await wait_for(lambda: any("café" in e.text for e in view.entries), pilot)
+        await wait_until(pilot, lambda: any("café" in e.text for e in view.entries), timeout=20.0)
         assert view.line_count == 100
 
         progress: list[int] = []
@@ -85,9 +77,7 @@ async def test_full_log_save_equals_docker_logs(
         assert prompt.border_title == "save full log from engine (ctrl+s: buffer)"
         prompt.value = str(target)
         await pilot.press("enter")
-        await wait_for(
-            lambda: any("Saved full log" in str(n.message) for n in app._notifications), pilot
-        )
+        await wait_until(pilot, lambda: any("Saved full log" in str(n.message) for n in app._notifications), timeout=20.0)
         saved = target.read_bytes()
         expected = docker_logs(engine_host, container_id)
         assert saved == expected

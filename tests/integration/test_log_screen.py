@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from dtui.engine.client import EngineClient
@@ -11,16 +10,9 @@ from dtui.ui.app import DtuiApp
 from dtui.ui.screens.logs import LogScreen
 from dtui.ui.widgets.log_view import LogView
 from tests.support import engine as support
+from tests.support.wait import wait_until
 
 COUNTER = ["sh", "-c", 'i=0; while :; do i=$((i+1)); echo "n $i"; echo "e $i" >&2; sleep 0.05; done']
-
-
-async def wait_for(predicate: Callable[[], bool], pilot: object, timeout: float = 15.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "timed out"
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
 
 
 async def test_follow_survives_stop_and_start_without_repeats(
@@ -33,7 +25,7 @@ async def test_follow_survives_stop_and_start_without_repeats(
         screen = LogScreen(ContainerSummary.from_api({"Id": summary.id, "Names": [f"/{summary.name}"]}))
         await app.push_screen(screen)
         view = screen.query_one(LogView)
-        await wait_for(lambda: view.line_count >= 10, pilot)
+        await wait_until(pilot, lambda: view.line_count >= 10, timeout=15.0)
         assert screen.state == "following"
         rows = [view.render_line(y).text for y in range(view.size.height)]
         assert any(row.startswith("E e ") for row in rows)
@@ -41,12 +33,12 @@ async def test_follow_survives_stop_and_start_without_repeats(
 
         with support.sync_client(engine_host) as http:
             http.post(f"/containers/{container_id}/stop", params={"t": "1"}).raise_for_status()
-            await wait_for(lambda: screen.state == "stopped", pilot)
+            await wait_until(pilot, lambda: screen.state == "stopped", timeout=15.0)
             assert any("stream ended (container stopped" in e.text for e in view.entries)
             http.post(f"/containers/{container_id}/start").raise_for_status()
         # The counter restarts at 1 in the new run: wait for lines of the second run.
         before = view.line_count
-        await wait_for(lambda: screen.state == "following" and view.line_count >= before + 10, pilot)
+        await wait_until(pilot, lambda: screen.state == "following" and view.line_count >= before + 10, timeout=15.0)
 
         for stream in ("stdout", "stderr"):
             runs = _split_runs([e.text for e in view.entries if e.kind == stream])

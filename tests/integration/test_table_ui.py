@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from dtui.ui.screens.modals import RemoveScreen, RenamePrompt
 from dtui.ui.widgets.container_table import ContainerTable
 from dtui.ui.widgets.status_bar import StatusBar
 from tests.support import engine as support
+from tests.support.wait import wait_until
 
 SIZE = (80, 24)
 # Stops on TERM at once (busybox sleep as PID 1 would wait the whole grace period).
@@ -73,14 +74,6 @@ def _by_name(app: DtuiApp) -> dict[str, str]:
     return {c.name: c.state for c in rows if c is not None}
 
 
-async def _wait(pilot: Pilot[int], check: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {check}")
-        await pilot.pause(0.05)
-
-
 def _notes(app: DtuiApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -96,17 +89,17 @@ async def test_stop_start_restart_from_keys(scope: Scope) -> None:
     container = scope.run("web")
     app = scope.app()
     async with app.run_test(size=SIZE) as pilot:
-        await _wait(pilot, lambda: _by_name(app).get(scope.name("web")) == "running")
+        await wait_until(pilot, lambda: _by_name(app).get(scope.name("web")) == "running")
         await pilot.press("x", "y")
-        await _wait(pilot, lambda: _by_name(app)[scope.name("web")] == "exited")
+        await wait_until(pilot, lambda: _by_name(app)[scope.name("web")] == "exited")
         await pilot.press("s")
-        await _wait(pilot, lambda: _by_name(app)[scope.name("web")] == "running")
+        await wait_until(pilot, lambda: _by_name(app)[scope.name("web")] == "running")
         started = scope.inspect(container)["State"]["StartedAt"]
         await pilot.press("r", "enter")
-        await _wait(pilot, lambda: scope.inspect(container)["State"]["StartedAt"] != started)
-        await _wait(pilot, lambda: _by_name(app)[scope.name("web")] == "running")
+        await wait_until(pilot, lambda: scope.inspect(container)["State"]["StartedAt"] != started)
+        await wait_until(pilot, lambda: _by_name(app)[scope.name("web")] == "running")
         await pilot.press("s")  # already running: the daemon's 304 is informational
-        await _wait(pilot, lambda: any("start" in n for n in _notes(app)))
+        await wait_until(pilot, lambda: any("start" in n for n in _notes(app)))
         assert isinstance(app.screen, MainScreen)
 
 
@@ -115,21 +108,21 @@ async def test_pause_unpause_and_kill_with_signals(scope: Scope) -> None:
     app = scope.app()
     name = scope.name("job")
     async with app.run_test(size=SIZE) as pilot:
-        await _wait(pilot, lambda: _by_name(app).get(name) == "running")
+        await wait_until(pilot, lambda: _by_name(app).get(name) == "running")
         await pilot.press("p")
-        await _wait(pilot, lambda: _by_name(app)[name] == "paused")
+        await wait_until(pilot, lambda: _by_name(app)[name] == "paused")
         await pilot.press("p")
-        await _wait(pilot, lambda: _by_name(app)[name] == "running")
+        await wait_until(pilot, lambda: _by_name(app)[name] == "running")
         await pilot.press("K", "tab", *"usr1", "enter")  # typed signal
-        await _wait(pilot, lambda: _by_name(app)[name] == "exited")
+        await wait_until(pilot, lambda: _by_name(app)[name] == "exited")
         assert scope.inspect(container)["State"]["ExitCode"] == 42
         await pilot.press("K", "down", "enter")  # KILL on a stopped container
         said = "can only kill running containers" if support.on_podman() else "is not running"
-        await _wait(pilot, lambda: any(said in n for n in _notes(app)))
+        await wait_until(pilot, lambda: any(said in n for n in _notes(app)))
         await pilot.press("s")  # the app stays usable
-        await _wait(pilot, lambda: _by_name(app)[name] == "running")
+        await wait_until(pilot, lambda: _by_name(app)[name] == "running")
         await pilot.press("K", "down", "enter")  # picked KILL
-        await _wait(pilot, lambda: _by_name(app)[name] == "exited")
+        await wait_until(pilot, lambda: _by_name(app)[name] == "exited")
         assert scope.inspect(container)["State"]["ExitCode"] == 137
 
 
@@ -138,14 +131,14 @@ async def test_rename_bad_name_conflict_and_success(scope: Scope) -> None:
     scope.run("taken")
     app = scope.app()
     async with app.run_test(size=SIZE) as pilot:
-        await _wait(pilot, lambda: len(_by_name(app)) == 2)
+        await wait_until(pilot, lambda: len(_by_name(app)) == 2)
         await _cursor_to(pilot, app, scope.name("old"))
         await pilot.press("n", "ctrl+a", "ctrl+k", *"x!", "enter")
         assert isinstance(app.screen, RenamePrompt)  # refused inline, nothing sent
         await pilot.press("ctrl+a", "ctrl+k", *scope.name("taken"), "enter")
-        await _wait(pilot, lambda: any("already in use" in n for n in _notes(app)))
+        await wait_until(pilot, lambda: any("already in use" in n for n in _notes(app)))
         await pilot.press("n", "ctrl+a", "ctrl+k", *scope.name("new"), "enter")
-        await _wait(pilot, lambda: scope.name("new") in _by_name(app))
+        await wait_until(pilot, lambda: scope.name("new") in _by_name(app))
         assert scope.name("old") not in _by_name(app)
 
 
@@ -154,20 +147,20 @@ async def test_remove_with_confirm_and_bulk_stop_of_marked(scope: Scope) -> None
         scope.run(f"m{index}")
     app = scope.app()
     async with app.run_test(size=SIZE) as pilot:
-        await _wait(pilot, lambda: len(_by_name(app)) == 4)
+        await wait_until(pilot, lambda: len(_by_name(app)) == 4)
         await pilot.press("space", "space", "space")  # m0, m1, m2
         assert app.screen.query_one(StatusBar).marked == 3
         await pilot.press("x", "y")
         expected = {scope.name("m0"): "exited", scope.name("m1"): "exited", scope.name("m2"): "exited",
                     scope.name("m3"): "running"}
-        await _wait(pilot, lambda: _by_name(app) == expected)
+        await wait_until(pilot, lambda: _by_name(app) == expected)
         assert sum("stop done" in n for n in _notes(app)) == 3
         await pilot.press("escape")  # clear the marks
         await _cursor_to(pilot, app, scope.name("m3"))
         await pilot.press("D")
         assert isinstance(app.screen, RemoveScreen) and app.screen.force  # running: force preselected
         await pilot.press("y")
-        await _wait(pilot, lambda: scope.name("m3") not in _by_name(app))
+        await wait_until(pilot, lambda: scope.name("m3") not in _by_name(app))
 
 
 async def test_container_created_between_subscribing_and_listing_appears(
@@ -187,7 +180,7 @@ async def test_container_created_between_subscribing_and_listing_appears(
 
     monkeypatch.setattr(app.client.containers, "list", list_then_create)
     async with app.run_test(size=SIZE) as pilot:
-        await _wait(pilot, lambda: scope.name("late") in _by_name(app), timeout=5)
+        await wait_until(pilot, lambda: scope.name("late") in _by_name(app), timeout=5)
         assert first_listing == [scope.name("early")]
 
 
@@ -197,12 +190,12 @@ async def test_outside_changes_show_within_a_second(scope: Scope) -> None:
         await pilot.pause(0.5)
         began = time.monotonic()
         container = await asyncio.to_thread(scope.run, "outside")
-        await _wait(pilot, lambda: _by_name(app).get(scope.name("outside")) == "running", timeout=1.0)
+        await wait_until(pilot, lambda: _by_name(app).get(scope.name("outside")) == "running", timeout=1.0)
         with support.sync_client(scope.host) as client:
             client.post(f"/containers/{container}/stop", params={"t": "2"}).raise_for_status()
-            await _wait(pilot, lambda: _by_name(app)[scope.name("outside")] == "exited", timeout=1.0)
+            await wait_until(pilot, lambda: _by_name(app)[scope.name("outside")] == "exited", timeout=1.0)
             client.delete(f"/containers/{container}", params={"force": "1"}).raise_for_status()
-            await _wait(pilot, lambda: scope.name("outside") not in _by_name(app), timeout=1.0)
+            await wait_until(pilot, lambda: scope.name("outside") not in _by_name(app), timeout=1.0)
         assert time.monotonic() - began < 10
 
 
@@ -210,10 +203,10 @@ async def test_unknown_engine_filter_shows_daemon_reason(scope: Scope) -> None:
     scope.run("one")
     app = scope.app()
     async with app.run_test(size=SIZE) as pilot:
-        await _wait(pilot, lambda: len(_by_name(app)) == 1)
+        await wait_until(pilot, lambda: len(_by_name(app)) == 1)
         await pilot.press("f", "end", *" bogus=1", "enter")
         said = "bogus is an invalid filter" if support.on_podman() else "Invalid filter 'bogus'"
-        await _wait(pilot, lambda: any(said in n for n in _notes(app)))
+        await wait_until(pilot, lambda: any(said in n for n in _notes(app)))
         assert "bogus" not in app.screen.query_one(StatusBar).engine_filter
         await pilot.press("f", "end", *" status=exited", "enter")
-        await _wait(pilot, lambda: len(_by_name(app)) == 0)
+        await wait_until(pilot, lambda: len(_by_name(app)) == 0)

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from rich.text import Text
-from textual.pilot import Pilot
 
 from dtui.engine.endpoint import parse_host
 from dtui.ui.app import DtuiApp
@@ -21,6 +19,7 @@ from dtui.ui.screens.main import MainScreen
 from dtui.ui.widgets.container_table import ContainerTable, row_key
 from dtui.ui.widgets.status_bar import StatusBar
 from tests.support import engine as support
+from tests.support.wait import wait_until
 
 SIZE = (120, 30)
 RECOVERY_SECONDS = 10.0
@@ -78,15 +77,6 @@ def _app(first: str, second: str) -> DtuiApp:
     )
 
 
-async def _until(pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
-    loop = __import__("asyncio").get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"not reached within {timeout} s: {what}")
-        await pilot.pause(0.1)
-
-
 def _table(app: DtuiApp) -> ContainerTable:
     return app.screen.query_one(ContainerTable)
 
@@ -114,15 +104,15 @@ async def test_one_table_shows_both_engines_and_a_stop_reaches_the_right_one(
     first_key, second_key = row_key(engine_host, first_id), row_key(second_daemon.host, second_id)
     app = _app(engine_host, second_daemon.host)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: {first_key, second_key} <= set(_table(app).visible_keys()), "both rows")
+        await wait_until(pilot, lambda: {first_key, second_key} <= set(_table(app).visible_keys()), timeout=20.0, what="both rows")
         table = _table(app)
         assert table.show_host and "2 hosts" in _status(app)
         table.move_cursor(row=table.get_row_index(second_key))
         await pilot.press("x")
-        await _until(pilot, lambda: not isinstance(app.screen, MainScreen), "the stop confirmation")
+        await wait_until(pilot, lambda: not isinstance(app.screen, MainScreen), timeout=20.0, what="the stop confirmation")
         await pilot.press("y")
-        await _until(pilot, lambda: _engine_state(second_daemon.host, second_id) == "exited", "second stopped")
-        await _until(pilot, lambda: _state(app, second_key) == "exited", "the row follows the event")
+        await wait_until(pilot, lambda: _engine_state(second_daemon.host, second_id) == "exited", timeout=20.0, what="second stopped")
+        await wait_until(pilot, lambda: _state(app, second_key) == "exited", timeout=20.0, what="the row follows the event")
         assert _engine_state(engine_host, first_id) == "running"
         assert _state(app, first_key) == "running"
 
@@ -135,19 +125,18 @@ async def test_a_stopped_engine_marks_its_rows_and_recovers_by_itself(
     first_key, second_key = row_key(engine_host, first_id), row_key(second_daemon.host, second_id)
     app = _app(engine_host, second_daemon.host)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: {first_key, second_key} <= set(_table(app).visible_keys()), "both rows")
+        await wait_until(pilot, lambda: {first_key, second_key} <= set(_table(app).visible_keys()), timeout=20.0, what="both rows")
         second_daemon.terminate()
-        await _until(pilot, lambda: _table(app).is_stale(second_key), "the stopped engine's row marked")
+        await wait_until(pilot, lambda: _table(app).is_stale(second_key), timeout=20.0, what="the stopped engine's row marked")
         assert "2 hosts (1 down)" in _status(app) and "disconnected - retrying" in _status(app)
         assert _state(app, second_key).endswith("?")
         assert not _table(app).is_stale(first_key) and _state(app, first_key) == "running"
         # the other engine stays live: a container made there now shows up
         late_id = on_host(engine_host, "late")
-        await _until(pilot, lambda: row_key(engine_host, late_id) in _table(app).visible_keys(), "still live")
+        await wait_until(pilot, lambda: row_key(engine_host, late_id) in _table(app).visible_keys(), timeout=20.0, what="still live")
         # same socket, same data-root: the table comes back by itself
         second_daemon.start()
-        await _until(pilot, lambda: not _table(app).is_stale(second_key) and "down" not in _status(app),
-                     "recovered", timeout=RECOVERY_SECONDS)
+        await wait_until(pilot, lambda: not _table(app).is_stale(second_key) and "down" not in _status(app), timeout=RECOVERY_SECONDS, what="recovered")
         assert app.screen.query_one(StatusBar).connected
         assert _state(app, second_key) == _engine_state(second_daemon.host, second_id)
         assert app.is_running
@@ -189,25 +178,23 @@ async def test_a_following_log_view_resumes_after_its_engine_restarts(
     app = _app(engine_host, second_daemon.host)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await _until(pilot, lambda: key in _table(app).visible_keys(), "the ticker row")
+            await wait_until(pilot, lambda: key in _table(app).visible_keys(), timeout=20.0, what="the ticker row")
             table = _table(app)
             table.move_cursor(row=table.get_row_index(key))
             await pilot.press("l")
-            await _until(pilot, lambda: isinstance(app.screen, LogScreen), "the log screen")
+            await wait_until(pilot, lambda: isinstance(app.screen, LogScreen), timeout=20.0, what="the log screen")
             view = app.screen.query_one(LogView)
 
             def texts() -> list[str]:
                 return [entry.text for entry in view.entries]
 
-            await _until(pilot, lambda: len(texts()) >= 3, "first lines")
+            await wait_until(pilot, lambda: len(texts()) >= 3, timeout=20.0, what="first lines")
             second_daemon.terminate()
-            await _until(pilot, lambda: "engine unreachable: retrying" in texts(), "the outage noticed")
+            await wait_until(pilot, lambda: "engine unreachable: retrying" in texts(), timeout=20.0, what="the outage noticed")
             second_daemon.start()
-            await _until(pilot, lambda: "engine back: stream resumed" in texts(), "resumed",
-                         timeout=RECOVERY_SECONDS)
+            await wait_until(pilot, lambda: "engine back: stream resumed" in texts(), timeout=RECOVERY_SECONDS, what="resumed")
             back = texts().index("engine back: stream resumed")
-            await _until(pilot, lambda: any(t.startswith("tick") for t in texts()[back:]), "new lines",
-                         timeout=RECOVERY_SECONDS)
+            await wait_until(pilot, lambda: any(t.startswith("tick") for t in texts()[back:]), timeout=RECOVERY_SECONDS, what="new lines")
             stamps = [entry.timestamp for entry in view.entries if entry.kind != "notice"]
             assert all(stamp is not None for stamp in stamps)
             assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)

@@ -26,6 +26,7 @@ from dtui.ui.widgets.log_view import LogView
 from tests.fakes import frame
 from tests.ui.detail_support import inspect_document
 from tests.ui.table_support import FakeDocker
+from tests.support.wait import wait_until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
 FROZEN_NOW = datetime(2026, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -179,13 +180,11 @@ def _log_frames() -> list[bytes]:
 
 
 async def _wait_for_lines(pilot: Pilot[Any], count: int) -> None:
-    for _ in range(250):
-        await pilot.pause(0.02)
+    def shown() -> bool:
         screen = pilot.app.screen
-        if isinstance(screen, LogScreen) and screen.query_one(LogView).line_count >= count:
-            break
-    else:
-        raise AssertionError(f"the log screen did not show {count} lines in time")
+        return isinstance(screen, LogScreen) and screen.query_one(LogView).line_count >= count
+
+    await wait_until(pilot, shown, timeout=5.0, what=f"{count} lines on the log screen")
     await settle(pilot)
 
 

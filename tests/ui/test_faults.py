@@ -17,6 +17,7 @@ from dtui.ui.widgets.log_view import LogView
 from dtui.ui.widgets.status_bar import StatusBar
 from tests.fakes import VanishingStream, frame
 from tests.ui.table_support import HOST, FakeDocker
+from tests.support.wait import wait_until
 
 SIZE = (80, 24)
 
@@ -61,12 +62,11 @@ async def _settle(pilot: Pilot[Any], seconds: float = 0.3) -> None:
 
 
 async def _wait_for_message(pilot: Pilot[Any], app: DtuiApp, text: str, seconds: float = 5.0) -> str:
-    for _ in range(int(seconds / 0.05)):
-        found = [message for message in _messages(app) if text in message]
-        if found:
-            return found[0]
-        await pilot.pause(0.05)
-    raise AssertionError(f"no message with {text!r}: {_messages(app)}")
+    def found() -> list[str]:
+        return [message for message in _messages(app) if text in message]
+
+    await wait_until(pilot, found, timeout=seconds, what=f"a message with {text!r}")
+    return found()[0]
 
 
 async def _still_usable(pilot: Pilot[Any], app: DtuiApp) -> None:

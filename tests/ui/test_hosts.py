@@ -6,7 +6,6 @@ refusing connections, as a stopped daemon does. Waits poll with a deadline; noth
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +31,9 @@ from dtui.ui.widgets.stats_panel import StatsView
 from dtui.ui.widgets.status_bar import StatusBar, connection_notice, hosts_summary
 from tests.ui import detail_support
 from tests.ui.host_support import HOST_A, HOST_B, FakeHost, app_of
+from tests.support.wait import wait_until
 
 SIZE = (100, 24)
-
-
-async def _until(pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    """Let the app run until ``condition()`` holds (fails with ``what`` after ``timeout`` s)."""
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"not reached in {timeout} s: {what}")
 
 
 def _table(app: DtuiApp) -> ContainerTable:
@@ -93,7 +84,7 @@ async def test_one_table_shows_both_hosts_with_a_host_column() -> None:
     a, b = FakeHost(HOST_A, "web"), FakeHost(HOST_B, "db")
     app = app_of(a, b)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 2, "both hosts listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 2, timeout=10.0, what="both hosts listed")
         table = _table(app)
         assert _rows(app) == {row_key(HOST_A, a.container_id("web")), row_key(HOST_B, b.container_id("db"))}
         assert table.show_host and "host" in [c.key for c in table.columns_shown]
@@ -105,7 +96,7 @@ async def test_one_host_has_no_host_column() -> None:
     a = FakeHost(HOST_A, "web")
     app = app_of(a)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 1, "listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 1, timeout=10.0, what="listed")
         assert not _table(app).show_host
         assert HOST_A in _status(app)
 
@@ -114,11 +105,11 @@ async def test_actions_reach_the_rows_own_engine() -> None:
     a, b = FakeHost(HOST_A, "web"), FakeHost(HOST_B, "db")
     app = app_of(a, b)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 2, "both hosts listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 2, timeout=10.0, what="both hosts listed")
         table = _table(app)
         table.move_cursor(row=table.get_row_index(row_key(HOST_B, b.container_id("db"))))
         await pilot.press("s")  # start: no confirmation
-        await _until(pilot, lambda: bool(b.docker.mutations()), "the start reached host B")
+        await wait_until(pilot, lambda: bool(b.docker.mutations()), timeout=10.0, what="the start reached host B")
         assert [path.rsplit("/", 1)[1] for _, path in b.docker.mutations()] == ["start?"]
         assert a.docker.mutations() == []
         assert b.container_id("db") in b.docker.mutations()[0][1]
@@ -128,13 +119,13 @@ async def test_events_of_each_host_refresh_that_hosts_rows() -> None:
     a, b = FakeHost(HOST_A, "web"), FakeHost(HOST_B, "db")
     app = app_of(a, b)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 2, "both hosts listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 2, timeout=10.0, what="both hosts listed")
         late = b.docker.add("late")
         b.docker.emit("create", late["Id"])
-        await _until(pilot, lambda: row_key(HOST_B, late["Id"]) in _rows(app), "B's new container shown")
+        await wait_until(pilot, lambda: row_key(HOST_B, late["Id"]) in _rows(app), timeout=10.0, what="B's new container shown")
         assert row_key(HOST_A, late["Id"]) not in _rows(app)
         b.docker.emit("destroy", b.container_id("db"))
-        await _until(pilot, lambda: row_key(HOST_B, b.container_id("db")) not in _rows(app), "B's row removed")
+        await wait_until(pilot, lambda: row_key(HOST_B, b.container_id("db")) not in _rows(app), timeout=10.0, what="B's row removed")
         assert row_key(HOST_A, a.container_id("web")) in _rows(app)
 
 
@@ -143,7 +134,7 @@ async def test_logs_detail_and_forms_get_the_rows_host(monkeypatch: pytest.Monke
     app = app_of(a, b)
     pushed: list[Any] = []
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 2, "both hosts listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 2, timeout=10.0, what="both hosts listed")
         monkeypatch.setattr(DtuiApp, "push_screen", lambda self, screen, *args, **kwargs: pushed.append(screen))
         table = _table(app)
         table.move_cursor(row=table.get_row_index(row_key(HOST_B, b.container_id("db"))))
@@ -176,24 +167,24 @@ async def test_a_host_going_down_marks_its_rows_only_and_recovers_by_itself() ->
     app = app_of(a, b)
     web, db = row_key(HOST_A, a.container_id("web")), row_key(HOST_B, b.container_id("db"))
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 2, "both hosts listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 2, timeout=10.0, what="both hosts listed")
         b.transport.go_down()
-        await _until(pilot, lambda: "1 down" in _status(app), "B shown down")
+        await wait_until(pilot, lambda: "1 down" in _status(app), timeout=10.0, what="B shown down")
         assert "/fake/b.sock disconnected - retrying" in _status(app)
         assert _state_cell(app, db) == "running?" and _table(app).is_stale(db)
         assert _state_cell(app, web) == "running" and not _table(app).is_stale(web)
         # host A stays live meanwhile
         late = a.docker.add("late")
         a.docker.emit("create", late["Id"])
-        await _until(pilot, lambda: row_key(HOST_A, late["Id"]) in _rows(app), "A still live")
+        await wait_until(pilot, lambda: row_key(HOST_A, late["Id"]) in _rows(app), timeout=10.0, what="A still live")
         # one notification for the outage, whatever the number of retries
-        await _until(pilot, lambda: b.transport.refused >= 2, "B retried twice")
+        await wait_until(pilot, lambda: b.transport.refused >= 2, timeout=10.0, what="B retried twice")
         assert len([m for m in _messages(app) if "b.sock" in m]) == 1
         # B returns with a container gone and one new: re-subscribed, then re-listed
         del b.docker.containers[b.container_id("db")]
         fresh = b.docker.add("fresh")
         b.transport.come_back()
-        await _until(pilot, lambda: row_key(HOST_B, fresh["Id"]) in _rows(app), "B re-listed", timeout=10)
+        await wait_until(pilot, lambda: row_key(HOST_B, fresh["Id"]) in _rows(app), timeout=10, what="B re-listed")
         assert db not in _rows(app)
         assert "down" not in _status(app) and app.screen.query_one(StatusBar).connected
         assert not _table(app).is_stale(row_key(HOST_B, fresh["Id"]))
@@ -206,14 +197,14 @@ async def test_a_link_dropping_silently_is_noticed_by_the_ping(monkeypatch: pyte
     a = FakeHost(HOST_A, "web")
     app = app_of(a)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 1, "listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 1, timeout=10.0, what="listed")
         pings = a.docker.engine.paths("HEAD").count("/_ping")
-        await _until(pilot, lambda: a.docker.engine.paths("HEAD").count("/_ping") > pings + 1, "pinged meanwhile")
+        await wait_until(pilot, lambda: a.docker.engine.paths("HEAD").count("/_ping") > pings + 1, timeout=10.0, what="pinged meanwhile")
         assert app.screen.query_one(StatusBar).connected
         a.transport.down = True  # no stream end: only the ping can find out
-        await _until(pilot, lambda: "disconnected - retrying" in _status(app), "noticed")
+        await wait_until(pilot, lambda: "disconnected - retrying" in _status(app), timeout=10.0, what="noticed")
         a.transport.come_back()
-        await _until(pilot, lambda: app.screen.query_one(StatusBar).connected, "back")
+        await wait_until(pilot, lambda: app.screen.query_one(StatusBar).connected, timeout=10.0, what="back")
 
 
 async def test_an_unexpected_failure_while_watching_is_retried_not_fatal() -> None:
@@ -231,7 +222,7 @@ async def test_an_unexpected_failure_while_watching_is_retried_not_fatal() -> No
 
     client.containers.open_events = flaky_open  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 1, "listed on the second try")
+        await wait_until(pilot, lambda: len(_rows(app)) == 1, timeout=10.0, what="listed on the second try")
         assert len(calls) == 2 and app.screen.query_one(StatusBar).connected
         assert any("RuntimeError: garbled stream" in m for m in _messages(app))
 
@@ -248,15 +239,15 @@ async def test_retries_follow_the_backoff_schedule_and_reset_on_success(monkeypa
     a = FakeHost(HOST_A, "web")
     app = app_of(a)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 1, "listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 1, timeout=10.0, what="listed")
         a.transport.go_down()
-        await _until(pilot, lambda: len(delays) >= 7, "seven retries")
+        await wait_until(pilot, lambda: len(delays) >= 7, timeout=10.0, what="seven retries")
         assert delays[:7] == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0]
         a.transport.come_back()
-        await _until(pilot, lambda: app.screen.query_one(StatusBar).connected, "back")
+        await wait_until(pilot, lambda: app.screen.query_one(StatusBar).connected, timeout=10.0, what="back")
         before = len(delays)
         a.transport.go_down()
-        await _until(pilot, lambda: len(delays) >= before + 2, "retrying again")
+        await wait_until(pilot, lambda: len(delays) >= before + 2, timeout=10.0, what="retrying again")
         assert delays[before:before + 2] == [0.5, 1.0]
 
 
@@ -265,16 +256,16 @@ async def test_single_host_status_counts_down_and_rows_dim() -> None:
     app = app_of(a)
     key = row_key(HOST_A, a.container_id("web"))
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 1, "listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 1, timeout=10.0, what="listed")
         a.transport.go_down()
-        await _until(pilot, lambda: "disconnected - retrying in" in _status(app), "countdown shown")
+        await wait_until(pilot, lambda: "disconnected - retrying in" in _status(app), timeout=10.0, what="countdown shown")
         assert _status(app).startswith(" disconnected - retrying")
         cell = _table(app).get_cell(key, "state")
         assert "dim" in str(cell.style) and cell.plain == "running?"
         assert app.is_running and isinstance(app.screen, MainScreen)
         await pilot.press("a")  # still answers keys
         a.transport.come_back()
-        await _until(pilot, lambda: "disconnected" not in _status(app), "recovered")
+        await wait_until(pilot, lambda: "disconnected" not in _status(app), timeout=10.0, what="recovered")
         assert _state_cell(app, key) == "running"
 
 
@@ -283,14 +274,14 @@ async def test_overview_skips_a_down_host_and_resumes_on_return() -> None:
     a.docker.engine.route("GET", "/containers/[^/]+/stats", handler=a.docker._stats)
     app = app_of(a)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(a.docker.stats_calls) >= 2, "sampled")
+        await wait_until(pilot, lambda: len(a.docker.stats_calls) >= 2, timeout=10.0, what="sampled")
         a.transport.go_down()
-        await _until(pilot, lambda: not app.screen.query_one(StatusBar).connected, "down")
+        await wait_until(pilot, lambda: not app.screen.query_one(StatusBar).connected, timeout=10.0, what="down")
         await pilot.pause(1.2)  # longer than the first sampling interval: nothing may be reported
         assert not any("stats" in m.lower() for m in _messages(app))
         sampled = len(a.docker.stats_calls)
         a.transport.come_back()
-        await _until(pilot, lambda: len(a.docker.stats_calls) > sampled, "sampling resumed")
+        await wait_until(pilot, lambda: len(a.docker.stats_calls) > sampled, timeout=10.0, what="sampling resumed")
 
 
 async def test_detail_pane_stats_pause_quietly_while_down_and_resume_on_return() -> None:
@@ -301,24 +292,24 @@ async def test_detail_pane_stats_pause_quietly_while_down_and_resume_on_return()
     key = row_key(HOST_B, detail_support.CID)
     stats_path = f"/containers/{detail_support.CID}/stats"
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: key in _rows(app), "B listed")
+        await wait_until(pilot, lambda: key in _rows(app), timeout=10.0, what="B listed")
         table = _table(app)
         table.move_cursor(row=table.get_row_index(key))
         await pilot.press("enter")
         pane = app.screen.query_one(DetailPane)
         pane.action_show_tab("stats")
-        await _until(pilot, lambda: stats_path in b.docker.engine.paths("GET"), "stats streamed from B")
+        await wait_until(pilot, lambda: stats_path in b.docker.engine.paths("GET"), timeout=10.0, what="stats streamed from B")
         assert stats_path not in a.docker.engine.paths("GET")
         opened = b.docker.engine.paths("GET").count(stats_path)
         b.transport.go_down()
-        await _until(pilot, lambda: "1 down" in _status(app), "B down")
-        await _until(pilot, lambda: not pane.query_one(StatsView).streaming, "stats stream closed")
+        await wait_until(pilot, lambda: "1 down" in _status(app), timeout=10.0, what="B down")
+        await wait_until(pilot, lambda: not pane.query_one(StatsView).streaming, timeout=10.0, what="stats stream closed")
         assert pane.query_one("#detail-notice").display
         assert "disconnected - retrying" in str(pane.query_one("#detail-notice", Static).render())
-        await _until(pilot, lambda: b.transport.refused >= 2, "B retried")
+        await wait_until(pilot, lambda: b.transport.refused >= 2, timeout=10.0, what="B retried")
         assert not any("stats" in m for m in _messages(app))
         b.transport.come_back()
-        await _until(pilot, lambda: b.docker.engine.paths("GET").count(stats_path) > opened, "stats resumed")
+        await wait_until(pilot, lambda: b.docker.engine.paths("GET").count(stats_path) > opened, timeout=10.0, what="stats resumed")
         assert not pane.query_one("#detail-notice").display and pane.query_one(StatsView).streaming
 
 
@@ -344,7 +335,7 @@ class _SwitcherApp(App[None]):
 
 
 async def _open_switcher(pilot: Pilot[Any]) -> HostSwitcher:
-    await _until(pilot, lambda: isinstance(pilot.app.screen, HostSwitcher), "switcher open")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, HostSwitcher), timeout=10.0, what="switcher open")
     screen = pilot.app.screen
     assert isinstance(screen, HostSwitcher)
     return screen
@@ -372,7 +363,7 @@ async def test_switcher_answers(keys: list[str], expected: HostChoice | None) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_switcher(pilot)
         await pilot.press(*keys)
-        await _until(pilot, lambda: bool(app.results), "answered")
+        await wait_until(pilot, lambda: bool(app.results), timeout=10.0, what="answered")
         assert app.results == [expected]
 
 
@@ -386,7 +377,7 @@ async def test_switcher_takes_a_typed_address_and_refuses_a_bad_one() -> None:
         assert app.results == [] and "unsupported" in str(switcher.query_one("#error").render())
         switcher.query_one("#address", Input).value = ""
         await pilot.press(*"tcp://10.1.1.1:2375", "enter")
-        await _until(pilot, lambda: bool(app.results), "answered")
+        await wait_until(pilot, lambda: bool(app.results), timeout=10.0, what="answered")
         assert app.results == [HostChoice(("tcp://10.1.1.1:2375",))]
 
 
@@ -402,12 +393,12 @@ async def test_H_switches_to_one_host_then_shows_two_together(tmp_path: Path) ->
     state = tmp_path / "state" / "dtui" / "hosts"
     app = app_of(a, hosts_file=state, connector=lambda endpoint: b.client())
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 1, "A listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 1, timeout=10.0, what="A listed")
         await pilot.press("H")
         switcher = await _open_switcher(pilot)
         switcher.query_one("#address", Input).focus()
         await pilot.press(*HOST_B, "enter")
-        await _until(pilot, lambda: _rows(app) == {row_key(HOST_B, b.container_id("db"))}, "B alone")
+        await wait_until(pilot, lambda: _rows(app) == {row_key(HOST_B, b.container_id("db"))}, timeout=10.0, what="B alone")
         assert app.hosts == [HOST_B] and app.client_for(None).endpoint.host == HOST_B
         assert HOST_B in _status(app) and not _table(app).show_host
         assert load_recent(state) == [HOST_B, HOST_A]
@@ -416,7 +407,7 @@ async def test_H_switches_to_one_host_then_shows_two_together(tmp_path: Path) ->
         switcher = await _open_switcher(pilot)
         assert [e.target for e in switcher.entries] == [HOST_B, HOST_A]
         await pilot.press("down", "space", "ctrl+s")
-        await _until(pilot, lambda: len(_rows(app)) == 2, "both shown")
+        await wait_until(pilot, lambda: len(_rows(app)) == 2, timeout=10.0, what="both shown")
         assert app.hosts == [HOST_B, HOST_A] and _table(app).show_host and "2 hosts" in _status(app)
 
 
@@ -426,13 +417,13 @@ async def test_a_failed_switch_keeps_the_hosts_and_says_why() -> None:
     gone.transport.down = True
     app = app_of(a, connector=lambda endpoint: gone.client())
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: len(_rows(app)) == 1, "A listed")
+        await wait_until(pilot, lambda: len(_rows(app)) == 1, timeout=10.0, what="A listed")
         await pilot.press("H")
         switcher = await _open_switcher(pilot)
         switcher.query_one("#address", Input).focus()
         await pilot.press(*HOST_B, "enter")
-        await _until(pilot, lambda: any("connecting to unix:///fake/b.sock" in m and "refused" in m
-                                        for m in _messages(app)), "the failure shown")
+        await wait_until(pilot, lambda: any("connecting to unix:///fake/b.sock" in m and "refused" in m
+                                        for m in _messages(app)), timeout=10.0, what="the failure shown")
         assert app.hosts == [HOST_A] and _rows(app) == {row_key(HOST_A, a.container_id("web"))}
         assert app.screen.query_one(StatusBar).connected
 

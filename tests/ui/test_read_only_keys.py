@@ -19,9 +19,13 @@ from textual.widgets import Input
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.logs import LogScreen
 from dtui.ui.screens.main import MainScreen
+from dtui.ui.views.swarm.nodes import NodesScreen
+from dtui.ui.views.swarm.services import ServicesScreen
+from dtui.ui.views.swarm.tasks import TasksScreen
 from dtui.ui.widgets.detail_pane import DetailPane
 from tests.fakes import frame
 from tests.ui import detail_support
+from tests.ui.swarm_support import FakeSwarm
 from tests.ui.table_support import FakeDocker
 
 SIZE = (80, 24)
@@ -163,3 +167,79 @@ async def test_the_same_keys_do_mutate_without_read_only(tmp_path: Any, monkeypa
         await _press_main_keys(pilot, app)
     sent = {request.split("/")[-1] if request.startswith("POST") else "DELETE" for request in _unsafe_requests(docker)}
     assert {"start", "stop", "restart", "kill", "pause", "DELETE"} <= sent, sent
+
+
+# -- the swarm views (issue 21) ----------------------------------------------------------
+
+
+def _swarm() -> FakeSwarm:
+    swarm = FakeSwarm()
+    swarm.add("web", replicas=1, ports=(8080,))
+    swarm.add("agent", replicas=None)
+    return swarm
+
+
+async def _press_view_keys(pilot: Pilot[Any], app: DtuiApp, screen: type[Screen[Any]], skip: set[str]) -> None:
+    for key in _keys(screen.BINDINGS, skip={"escape", *skip}):
+        await pilot.press(key)
+        await _settle(pilot)
+        await _back_to(pilot, app, screen)
+        await _leave_input(pilot, app)
+        assert isinstance(app.screen, screen)
+
+
+async def _escape_to(pilot: Pilot[Any], app: DtuiApp, screen: type[Screen[Any]]) -> None:
+    for _ in range(4):
+        if isinstance(app.screen, screen):
+            return
+        await pilot.press("escape")
+        await _settle(pilot)
+    assert isinstance(app.screen, screen), f"stuck on {app.screen!r}"
+
+
+async def _press_swarm_keys(pilot: Pilot[Any], app: DtuiApp, *, with_marks: bool = True) -> None:
+    await pilot.press("W")
+    await _settle(pilot, 0.3)
+    assert isinstance(app.screen, ServicesScreen)
+    for marked in (False, True) if with_marks else (False,):
+        if marked:
+            await pilot.press("space")
+        await _press_view_keys(pilot, app, ServicesScreen, skip={"enter"})
+    await pilot.press("escape", "enter")  # clear the marks, open the tasks
+    await _settle(pilot, 0.3)
+    if isinstance(app.screen, TasksScreen):
+        await _press_view_keys(pilot, app, TasksScreen, skip=set())
+        await _escape_to(pilot, app, ServicesScreen)
+    await pilot.press("N")
+    await _settle(pilot, 0.3)
+    assert isinstance(app.screen, NodesScreen)
+    await pilot.press("space")
+    await _press_view_keys(pilot, app, NodesScreen, skip=set())
+
+
+async def test_every_key_of_the_swarm_views_sends_only_get_or_head(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    swarm = _swarm()
+    app = swarm.docker.app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, 0.3)
+        await _press_swarm_keys(pilot, app)
+        assert app.is_running
+    paths = swarm.docker.engine.paths("GET")
+    for expected in ("/services", "/tasks", "/nodes"):
+        assert expected in paths, expected
+    assert any(path.startswith("/services/") and path.endswith("/logs") for path in paths)
+    assert _unsafe_requests(swarm.docker) == []
+
+
+async def test_the_swarm_keys_do_mutate_without_read_only(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    swarm = _swarm()
+    app = swarm.docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, 0.3)
+        await _press_swarm_keys(pilot, app, with_marks=False)
+    sent = {f"{r.method} {r.url.path.split('/')[-1]}" for r in swarm.docker.engine.requests if r.method not in SAFE_METHODS}
+    assert {"POST update", "DELETE"} <= {s if s.startswith("POST") else "DELETE" for s in sent}, sent

@@ -390,6 +390,10 @@ class ResourceTable(DataTable[Text], Generic[T]):
                 cells[column.key] = column.cell(item, now)
         return cells
 
+    def row_cells(self, key: str, now: datetime) -> dict[str, Text]:
+        """The cells of a wanted row (a subclass may show rows that are not objects, e.g. groups)."""
+        return self.cells(key, self._objects[key], now)
+
     def prune(self) -> None:
         """Drop per-row state of objects no longer known (a subclass adds its own)."""
         self.marks.intersection_update(self._objects)
@@ -410,7 +414,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
                 self.remove_row(key)
                 del self._shown[key]
             for key in wanted:
-                self._show_row(key, self.cells(key, self._objects[key], now), column_keys)
+                self._show_row(key, self.row_cells(key, now), column_keys)
             if self.visible_keys() != wanted:
                 position = {key: index for index, key in enumerate(wanted)}
                 self.sort("mark", key=lambda cell: position[cell.row_key])

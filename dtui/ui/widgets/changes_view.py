@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
+from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
-from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.models import Change
 from dtui.ui.safe_text import safe_line
-from dtui.ui.widgets.detail_common import ContainerGone, engine_client
-from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
+from dtui.ui.widgets.detail_common import ContainerTab
+
+if TYPE_CHECKING:
+    from dtui.engine.client import EngineClient
 
 KIND_STYLES = {"A": "green", "C": "yellow", "D": "red"}
 """Added, changed, deleted: the letter is always shown too (colour is not the only cue)."""
@@ -58,7 +59,7 @@ class ChangesList(VerticalScroll):
     """Scrolls the change list; focusable so the keyboard can scroll it."""
 
 
-class ChangesView(ReportsWorkerErrors, Vertical):
+class ChangesView(ContainerTab):
     """Filter box over the list of changes; reloaded each time the tab is shown."""
 
     DEFAULT_CSS = """
@@ -66,29 +67,13 @@ class ChangesView(ReportsWorkerErrors, Vertical):
     ChangesView ChangesList { height: 1fr; }
     ChangesView #changes-list-text { width: 1fr; }
     """
-
-    class Loaded(Message):
-        """The changes arrived (sorted by path)."""
-
-        def __init__(self, container_id: str, changes: list[Change]) -> None:
-            super().__init__()
-            self.container_id = container_id
-            self.changes = changes
-
-    class Failed(Message):
-        """``/changes`` failed (NotFound: removed)."""
-
-        def __init__(self, container_id: str, error: EngineError) -> None:
-            super().__init__()
-            self.container_id = container_id
-            self.error = error
+    GROUP = "detail-changes"
+    DOING = "listing changes"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.container_id = ""
         self.changes: list[Change] = []
         self.total: int | None = None
-        self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="/ filter paths", id="changes-filter")
@@ -111,59 +96,21 @@ class ChangesView(ReportsWorkerErrors, Vertical):
         box = self.filter_input
         return box.has_focus or bool(box.value)
 
-    def set_container(self, container_id: str) -> None:
-        """Show another container's changes (loading at once when visible)."""
-        self.container_id = container_id
+    async def fetch(self, client: EngineClient, container_id: str) -> list[Change]:
+        """The changes (they change as the container runs: fetched on every show)."""
+        return await client.containers.changes(container_id)
+
+    def reset(self) -> None:
         self.changes, self.total = [], None
-        self.workers.cancel_group(self, "detail-changes")
-        self._render_list(Text("loading…"))
-        if self._shown:
-            self.activate()
 
-    def activate(self) -> None:
-        """Load the changes (every time the tab is shown: they change as the container runs)."""
-        if self.container_id:
-            self.load(self.container_id)
+    def show_text(self, text: Text) -> None:
+        self._render_list(text)
 
-    def stop(self) -> None:
-        """Cancel a pending load."""
-        self.workers.cancel_group(self, "detail-changes")
-
-    def on_show(self) -> None:
-        self._shown = True
-        self.activate()
-
-    def on_hide(self) -> None:
-        self._shown = False
-
-    @work(exclusive=True, group="detail-changes", exit_on_error=False)
-    async def load(self, container_id: str) -> None:
-        """Fetch the changes (latest request wins)."""
-        try:
-            changes = await engine_client(self).containers.changes(container_id)
-        except EngineError as error:
-            self.post_message(self.Failed(container_id, error))
-            return
-        self.post_message(self.Loaded(container_id, changes))
-
-    def on_changes_view_loaded(self, message: Loaded) -> None:
-        message.stop()
-        if message.container_id != self.container_id:
-            return
-        self.total = len(message.changes)
-        self.changes = sorted(message.changes, key=lambda c: c.path)[:MAX_KEPT]
+    def show_result(self, result: object) -> None:
+        assert isinstance(result, list)
+        self.total = len(result)
+        self.changes = sorted(result, key=lambda change: change.path)[:MAX_KEPT]
         self._refilter()
-
-    def on_changes_view_failed(self, message: Failed) -> None:
-        message.stop()
-        if message.container_id != self.container_id:
-            return
-        if isinstance(message.error, NotFound):
-            self._render_list(Text("container removed", style="italic"))
-            self.post_message(ContainerGone(message.container_id))
-            return
-        self._render_list(safe_line(f"changes failed: {message.error.message}", max_length=300))
-        report_error(self, message.error, "listing changes")
 
     def _render_list(self, text: Text) -> None:
         self.query_one("#changes-list-text", Static).update(text)

@@ -9,6 +9,8 @@ bubbles up to the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,15 +22,41 @@ from textual.widgets import Static, TabbedContent, TabPane, Tabs
 from dtui.engine.models import ContainerSummary
 from dtui.ui.safe_text import safe_line, strip_controls
 from dtui.ui.widgets.changes_view import ChangesView
-from dtui.ui.widgets.detail_common import ContainerGone
+from dtui.ui.widgets.detail_common import ContainerGone, ContainerTab
 from dtui.ui.widgets.inspect_view import InspectView
 from dtui.ui.widgets.stats_panel import StatsView
 from dtui.ui.widgets.top_view import DEFAULT_PS_ARGS, TopView
 
-TABS = ("inspect", "top", "changes", "stats")
-"""Tab ids, in the order of the ``1``-``4`` keys."""
 
-_TITLES = {"inspect": "1 Inspect", "top": "2 Top", "changes": "3 Changes", "stats": "4 Stats"}
+
+@dataclass(frozen=True, slots=True)
+class TabSpec:
+    """One tab of the pane, declared once (its widget, title, key and what it offers).
+
+    Attributes:
+        id: The tab's id (``show_tab('<id>')``, binding id ``detail.tab_<id>``).
+        title: Its title; the tab bar shows it after its number key.
+        make: Builds the tab's widget for the pane.
+        searchable: ``/`` searches it.
+        reveals: ``v`` and ``F3`` apply (masked env values, next match).
+    """
+
+    id: str
+    title: str
+    make: Callable[[DetailPane], ContainerTab]
+    searchable: bool = False
+    reveals: bool = False
+
+
+TAB_SPECS = (
+    TabSpec("inspect", "Inspect", lambda pane: InspectView(id="inspect-view"), searchable=True, reveals=True),
+    TabSpec("top", "Top", lambda pane: TopView(ps_args=pane.ps_args, id="top-view")),
+    TabSpec("changes", "Changes", lambda pane: ChangesView(id="changes-view"), searchable=True),
+    TabSpec("stats", "Stats", lambda pane: StatsView(id="stats-view")),
+)
+TABS = tuple(spec.id for spec in TAB_SPECS)
+"""Tab ids, in the order of the ``1``-``4`` keys."""
+_SPEC = {spec.id: spec for spec in TAB_SPECS}
 
 
 class DetailPane(Vertical):
@@ -39,10 +67,8 @@ class DetailPane(Vertical):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "show_tab('inspect')", "Inspect", show=False, id="detail.tab_inspect"),
-        Binding("2", "show_tab('top')", "Top", show=False, id="detail.tab_top"),
-        Binding("3", "show_tab('changes')", "Changes", show=False, id="detail.tab_changes"),
-        Binding("4", "show_tab('stats')", "Stats", show=False, id="detail.tab_stats"),
+        *(Binding(str(number), f"show_tab('{spec.id}')", spec.title, show=False, id=f"detail.tab_{spec.id}")
+          for number, spec in enumerate(TAB_SPECS, start=1)),
         Binding("left", "cycle_tab(-1)", "Previous tab", show=False, id="detail.previous_tab"),
         Binding("right", "cycle_tab(1)", "Next tab", show=False, id="detail.next_tab"),
         Binding("slash", "search", "Search", id="detail.search"),
@@ -61,7 +87,7 @@ class DetailPane(Vertical):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.ps_args = ps_args
+        self.ps_args: str = ps_args
         self.container: ContainerSummary | None = None
         self.engine_host: str | None = None  # the tabs ask this host's engine (None: the current one)
         self._reachable = True
@@ -69,15 +95,10 @@ class DetailPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Text("no container selected"), id="detail-title")
         yield Static(Text(""), id="detail-notice")
-        with TabbedContent(id="detail-tabs", initial="inspect"):
-            with TabPane(_TITLES["inspect"], id="inspect"):
-                yield InspectView(id="inspect-view")
-            with TabPane(_TITLES["top"], id="top"):
-                yield TopView(ps_args=self.ps_args, id="top-view")
-            with TabPane(_TITLES["changes"], id="changes"):
-                yield ChangesView(id="changes-view")
-            with TabPane(_TITLES["stats"], id="stats"):
-                yield StatsView(id="stats-view")
+        with TabbedContent(id="detail-tabs", initial=TABS[0]):
+            for number, spec in enumerate(TAB_SPECS, start=1):
+                with TabPane(f"{number} {spec.title}", id=spec.id):
+                    yield spec.make(self)
 
     def on_mount(self) -> None:
         self.query_one("#detail-notice").display = False
@@ -122,7 +143,7 @@ class DetailPane(Vertical):
             self.resume()
             return
         for view in self._views():
-            if isinstance(view, (TopView, StatsView)):
+            if view.live:
                 view.stop()
         notice_widget.update(Text("Engine unreachable: disconnected - retrying; figures resume when it returns.",
                                   style="bold"))
@@ -133,7 +154,7 @@ class DetailPane(Vertical):
         if not self._reachable or self.container is None:
             return
         view = self._active_view()
-        if isinstance(view, (TopView, StatsView)):
+        if view.refresh_seconds is not None or view.STREAMS:
             view.activate()
 
     def focus_content(self) -> None:
@@ -154,15 +175,10 @@ class DetailPane(Vertical):
     def _tab_bar(self) -> Tabs:
         return self.query_one(TabbedContent).query_one(Tabs)
 
-    def _views(self) -> list[InspectView | TopView | ChangesView | StatsView]:
-        return [
-            self.query_one(InspectView),
-            self.query_one(TopView),
-            self.query_one(ChangesView),
-            self.query_one(StatsView),
-        ]
+    def _views(self) -> list[ContainerTab]:
+        return list(self.query_one(TabbedContent).query(ContainerTab))
 
-    def _active_view(self) -> InspectView | TopView | ChangesView | StatsView:
+    def _active_view(self) -> ContainerTab:
         return self._views()[TABS.index(self.active_tab)]
 
     def on_container_gone(self, message: ContainerGone) -> None:
@@ -187,11 +203,11 @@ class DetailPane(Vertical):
         tab = self.active_tab if self.is_mounted else "inspect"
         if action == "close_search":
             view = self._active_view() if self.is_mounted else None
-            return bool(view is not None and getattr(view, "search_open", False))
+            return bool(view is not None and view.search_open)
         if action in ("reveal", "next_match"):
-            return tab == "inspect"
+            return _SPEC[tab].reveals
         if action == "search":
-            return tab in ("inspect", "changes")
+            return _SPEC[tab].searchable
         return True
 
     # -- actions -------------------------------------------------------------------------
@@ -212,8 +228,7 @@ class DetailPane(Vertical):
     def action_search(self) -> None:
         """Open the inspect search or focus the changes filter."""
         view = self._active_view()
-        if isinstance(view, (InspectView, ChangesView)):
-            view.open_search()
+        view.open_search()
         self.refresh_bindings()
 
     def action_next_match(self) -> None:
@@ -228,8 +243,7 @@ class DetailPane(Vertical):
     def action_close_search(self) -> None:
         """Close the open search (the binding is disabled when none is open)."""
         view = self._active_view()
-        if isinstance(view, (InspectView, ChangesView)):
-            view.close_search()
+        view.close_search()
         self.refresh_bindings()
 
     def action_copy(self) -> None:

@@ -13,21 +13,20 @@ import re
 import shlex
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
+from textual.containers import Horizontal
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.models import ContainerDetail
 from dtui.ui.safe_text import safe_line, strip_controls
-from dtui.ui.widgets.detail_common import ContainerGone, engine_client
-from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
+from dtui.ui.widgets.detail_common import ContainerTab
+
+if TYPE_CHECKING:
+    from dtui.engine.client import EngineClient
 
 SECRET_MARKERS = ("PASSWORD", "SECRET", "TOKEN", "KEY")
 """An env variable whose name contains one of these (any case) is masked."""
@@ -237,8 +236,8 @@ class JsonTree(Tree[JsonEntry]):
         self.move_cursor(node)
 
 
-class InspectView(ReportsWorkerErrors, Vertical):
-    """Summary header, JSON tree and the ``/`` search box."""
+class InspectView(ContainerTab):
+    """Summary header, JSON tree and the ``/`` search box; loaded once per container."""
 
     DEFAULT_CSS = """
     InspectView #inspect-search-bar { height: 1; display: none; }
@@ -246,29 +245,13 @@ class InspectView(ReportsWorkerErrors, Vertical):
     InspectView #inspect-search { border: none; height: 1; width: 1fr; padding: 0 1; }
     InspectView #inspect-matches { width: auto; min-width: 8; padding: 0 1; }
     """
-
-    class Loaded(Message):
-        """An inspect answer arrived."""
-
-        def __init__(self, container_id: str, detail: ContainerDetail) -> None:
-            super().__init__()
-            self.container_id = container_id
-            self.detail = detail
-
-    class Failed(Message):
-        """Inspecting failed (NotFound means the container is gone)."""
-
-        def __init__(self, container_id: str, error: EngineError) -> None:
-            super().__init__()
-            self.container_id = container_id
-            self.error = error
+    GROUP = "detail-inspect"
+    DOING = "inspecting the container"
+    RELOAD_ON_SHOW = False
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.container_id = ""
-        self._loaded_for: str | None = None
         self._matches: list[TreeNode[JsonEntry]] = []
-        self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text("loading…"), id="inspect-summary")
@@ -297,64 +280,24 @@ class InspectView(ReportsWorkerErrors, Vertical):
         """What the pane focuses when entering this tab."""
         return self.json_tree
 
-    def set_container(self, container_id: str) -> None:
-        """Forget the shown document; load when next shown."""
-        self.container_id = container_id
-        self._loaded_for = None
+    async def fetch(self, client: EngineClient, container_id: str) -> ContainerDetail:
+        """The container's inspect document."""
+        return await client.containers.inspect(container_id)
+
+    def reset(self) -> None:
         self.close_search()
-        self.query_one("#inspect-summary", Static).update(Text("loading…"))
         self.json_tree.clear()
-        if self._shown:
-            self.activate()
 
-    def activate(self) -> None:
-        """The tab became visible: load unless already loaded for this container."""
-        if self.container_id and self._loaded_for != self.container_id:
-            self._loaded_for = self.container_id
-            self.load(self.container_id)
+    def show_text(self, text: Text) -> None:
+        self.query_one("#inspect-summary", Static).update(text)
 
-    def stop(self) -> None:
-        """Nothing streams here; present for the pane's uniform handling."""
-
-    @work(exclusive=True, group="detail-inspect", exit_on_error=False)
-    async def load(self, container_id: str) -> None:
-        """Inspect the container (latest request wins)."""
-        client = engine_client(self)
-        try:
-            detail = await client.containers.inspect(container_id)
-        except EngineError as error:
-            self.post_message(self.Failed(container_id, error))
-            return
-        self.post_message(self.Loaded(container_id, detail))
-
-    def on_inspect_view_loaded(self, message: Loaded) -> None:
-        message.stop()
-        if message.container_id != self.container_id:
-            return
-        self.query_one("#inspect-summary", Static).update(summary_text(message.detail))
+    def show_result(self, result: object) -> None:
+        assert isinstance(result, ContainerDetail)
+        self.query_one("#inspect-summary", Static).update(summary_text(result))
         self._matches = []
-        self.json_tree.show_document(message.detail.raw)
+        self.json_tree.show_document(result.raw)
         if self.search_open:
             self._search(self.query_one("#inspect-search", Input).value)
-
-    def on_inspect_view_failed(self, message: Failed) -> None:
-        message.stop()
-        if message.container_id != self.container_id:
-            return
-        if isinstance(message.error, NotFound):
-            self.query_one("#inspect-summary", Static).update(Text("container removed", style="italic"))
-            self.post_message(ContainerGone(message.container_id))
-            return
-        self._loaded_for = None  # try again when shown next time
-        self.query_one("#inspect-summary", Static).update(Text("inspect failed", style="italic"))
-        report_error(self, message.error, "inspecting the container")
-
-    def on_show(self) -> None:
-        self._shown = True
-        self.activate()
-
-    def on_hide(self) -> None:
-        self._shown = False
 
     # -- masking -------------------------------------------------------------------------
 

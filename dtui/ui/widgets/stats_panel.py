@@ -12,20 +12,23 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from dtui.engine.errors import EngineError, EngineUnreachable, NotFound
+from dtui.engine.errors import EngineError, NotFound
 from dtui.engine.stats import RateField, StatsSample, rate
-from dtui.ui.widgets.detail_common import ContainerGone, engine_client
-from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
+from dtui.ui.widgets.detail_common import ContainerTab, engine_client
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from dtui.engine.client import EngineClient
 
 BARS = "▁▂▃▄▅▆▇█"
 """Levels 1..8 of a one-row sparkline; a missing point is a space."""
@@ -229,36 +232,21 @@ class StatsPanel(Vertical):
             self.query_one(f"#value-{metric.key}", Static).update(Text("—"))
 
 
-class StatsView(ReportsWorkerErrors, Vertical):
+class StatsView(ContainerTab):
     """The Stats tab: streams the shown container's stats while visible."""
 
     DEFAULT_CSS = """
     StatsView #stats-status { height: 1; padding: 0 1; color: $text-muted; }
     StatsView StatsPanel { padding: 0 1; }
     """
-
-    class Sampled(Message):
-        """One streamed sample arrived."""
-
-        def __init__(self, container_id: str, sample: StatsSample) -> None:
-            super().__init__()
-            self.container_id = container_id
-            self.sample = sample
-
-    class Ended(Message):
-        """The stream ended (closed by the engine, or failed with ``error``)."""
-
-        def __init__(self, container_id: str, error: EngineError | None) -> None:
-            super().__init__()
-            self.container_id = container_id
-            self.error = error
+    GROUP = "detail-stats"
+    DOING = "streaming stats"
+    STREAMS = True
+    LOADING = "waiting for samples…"
 
     def __init__(self, *, capacity: int = HISTORY, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.container_id = ""
         self._capacity = capacity
-        self._shown = False
-        self._streaming = False
         self._last_read: datetime | None = None
         self._cadence = 1
 
@@ -269,76 +257,45 @@ class StatsView(ReportsWorkerErrors, Vertical):
     @property
     def streaming(self) -> bool:
         """True while the stats stream is open (or opening)."""
-        return self._streaming
+        return self.live
 
-    @property
-    def focus_target(self) -> None:
-        """Nothing to focus here: the pane keeps focus on its tab bar."""
-        return None
+    async def results(self, client: EngineClient, container_id: str) -> AsyncIterator[object]:
+        """Every streamed sample until cancelled or the engine closes the stream."""
+        async for sample in client.containers.stats(container_id):
+            yield sample
 
-    def set_container(self, container_id: str) -> None:
-        """Follow another container (restarting the stream when visible)."""
-        self.stop()
-        self.container_id = container_id
+    def reset(self) -> None:
         self.query_one(StatsPanel).reset()
         self._last_read, self._cadence = None, 1
-        self._status("waiting for samples…")
-        if self._shown:
-            self.activate()
 
-    def activate(self) -> None:
-        """Open the stream unless it is already open."""
-        if self.container_id and not self._streaming:
-            self._streaming = True
-            self.stream(self.container_id)
+    def show_text(self, text: Text) -> None:
+        self.query_one("#stats-status", Static).update(text)
 
-    def stop(self) -> None:
-        """Close the stream (tab left, pane hidden, container changed)."""
-        self._streaming = False
-        self.workers.cancel_group(self, "detail-stats")
-
-    def on_show(self) -> None:
-        self._shown = True
-        self.activate()
-
-    def on_hide(self) -> None:
-        self._shown = False
-        self.stop()
-
-    def _status(self, text: str) -> None:
-        self.query_one("#stats-status", Static).update(Text(text))
-
-    @work(exclusive=True, group="detail-stats", exit_on_error=False)
-    async def stream(self, container_id: str) -> None:
-        """Post each streamed sample until cancelled or the engine closes the stream."""
-        client = engine_client(self)
-        try:
-            async for sample in client.containers.stats(container_id):
-                self.post_message(self.Sampled(container_id, sample))
-        except EngineError as error:
-            self.post_message(self.Ended(container_id, error))
+    def show_result(self, result: object) -> None:
+        assert isinstance(result, StatsSample)
+        if not self.live:
             return
-        self.post_message(self.Ended(container_id, None))
+        self.query_one(StatsPanel).record(result)
+        if result.has_data:
+            self.show_text(Text(self._live_text(result.read)))
+        else:
+            self.show_text(Text("no data: the container is not running"))
 
-    @work(exclusive=True, group="detail-stats-check", exit_on_error=False)
-    async def check_gone(self, container_id: str) -> None:
+    def ended(self) -> None:
+        self.show_text(Text("stream ended"))
+        self.run_worker(self._check_gone(self.container_id), group="detail-stats-check",
+                        exclusive=True, exit_on_error=False)
+
+    async def _check_gone(self, container_id: str) -> None:
         """After the stream closed: was the container removed?"""
         try:
             await engine_client(self).containers.inspect(container_id)
-        except NotFound as error:
-            self.post_message(self.Ended(container_id, error))
+        except NotFound:
+            if container_id == self.container_id:
+                self.container_removed()
         except EngineError:
             pass
 
-    def on_stats_view_sampled(self, message: Sampled) -> None:
-        message.stop()
-        if message.container_id != self.container_id or not self._streaming:
-            return
-        self.query_one(StatsPanel).record(message.sample)
-        if message.sample.has_data:
-            self._status(self._live_text(message.sample.read))
-        else:
-            self._status("no data: the container is not running")
 
     def _live_text(self, read: datetime | None) -> str:
         """The status line: the engine's own cadence (Docker 1 s, Podman 5 s) and the history span."""
@@ -350,21 +307,3 @@ class StatsView(ReportsWorkerErrors, Vertical):
         minutes = self._capacity * self._cadence / 60
         every = "one sample a second" if self._cadence == 1 else f"one sample every {self._cadence} s"
         return f"live · {every} · last {minutes:g} min"
-
-    def on_stats_view_ended(self, message: Ended) -> None:
-        message.stop()
-        if message.container_id != self.container_id:
-            return
-        self._streaming = False
-        error = message.error
-        if isinstance(error, NotFound):
-            self._status("container removed")
-            self.post_message(ContainerGone(message.container_id))
-        elif error is None:
-            self._status("stream ended")
-            self.check_gone(message.container_id)
-        elif isinstance(error, EngineUnreachable):  # the status line says so; resumes on return
-            self._status("engine unreachable: disconnected - retrying")
-        else:
-            self._status("stats failed")
-            report_error(self, error, "streaming stats")

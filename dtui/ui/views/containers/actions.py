@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dtui.engine.models import ContainerSummary
-from dtui.ui.views.actions import Action, ActionContext, ActionTable
+from dtui.ui.views.actions import Action, ActionContext, ActionTable, open_screen
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -61,5 +61,10 @@ CONTAINER_ACTIONS = ActionTable("main", (
     Action("escape", "escape", "Back", listed=False),
     Action("reload", "ctrl+r", "Reload", "Re-list the containers"),
     Action("hosts", "H", "Hosts", "Switch hosts, or show several hosts together"),
+    Action("group", "g", "Group", "Group the containers by compose project (Enter folds a project)", VIEW),
+    Action("project_filter", "P", "Project", "Filter by compose project (engine filter label=com.docker.compose.project=)",
+           VIEW),
+    Action("swarm", "W", "Swarm", "Show the swarm services (scale, tasks, logs, nodes)", VIEW,
+           run=open_screen("dtui.ui.views.swarm.services:ServicesScreen")),
     Action("help", "question_mark", "Help", "Show the keys of this screen", show=True),
 ), groups=(CONTAINERS, VIEW))

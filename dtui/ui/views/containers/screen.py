@@ -28,7 +28,8 @@ from dtui.ui.screens.modals import FilterPrompt
 from dtui.core.overview import OverviewSampler
 from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.containers.actions import CONTAINER_ACTIONS
-from dtui.ui.views.containers.lifecycle import LifecycleMixin
+from dtui.ui.views.containers.compose import GroupedContainerTable
+from dtui.ui.views.containers.projects import ProjectsMixin
 from dtui.ui.views.containers.table import ContainerTable
 from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.status_bar import StatusBar
@@ -36,7 +37,7 @@ from dtui.ui.widgets.status_bar import StatusBar
 PANE_FOLLOW_SECONDS = 0.15
 
 
-class MainScreen(LifecycleMixin):
+class MainScreen(ProjectsMixin):
     """Where the operator lives: every container, live."""
 
     ACTIONS: ClassVar[ActionTable] = CONTAINER_ACTIONS
@@ -62,7 +63,7 @@ class MainScreen(LifecycleMixin):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
-        yield ContainerTable(id="containers")
+        yield GroupedContainerTable(id="containers")
         yield DetailPane(id="detail", ps_args=self.dtui.config.defaults.ps_args)
         yield Input(placeholder="quick filter: name, image or id (Esc clears)", id="quick-filter")
         yield Footer()
@@ -186,6 +187,11 @@ class MainScreen(LifecycleMixin):
         self.action_details()
 
     def action_details(self) -> None:
+        """Open the detail pane on the selected container (on a project row: fold or unfold it)."""
+        if not self.fold_group_under_cursor():
+            self.show_details()
+
+    def show_details(self) -> None:
         """Open the detail pane on the selected container."""
         target = self.cursor_target()
         if target is None:
@@ -206,11 +212,11 @@ class MainScreen(LifecycleMixin):
     def _pane_follow(self) -> None:
         self._pane_timer = None
         if self.has_class("-pane-open"):
-            self.action_details()
+            self.show_details()
 
     def action_zoom_pane(self) -> None:
         """Toggle the detail pane full screen (opening it if needed)."""
         if not self.has_class("-pane-open"):
-            self.action_details()
+            self.show_details()
         self.toggle_class("-pane-full")
         self.call_after_refresh(self.overview_follow_view)

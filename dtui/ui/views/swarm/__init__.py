@@ -1,0 +1,1 @@
+"""The swarm views: services, one service's tasks, nodes (issue 21)."""
