@@ -12,8 +12,8 @@ from dtui.engine.client import EngineClient
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.merged_logs import MergedLogScreen, name_label
 from dtui.ui.widgets.log_view import LogView, plain_of
-from tests.integration.test_log_screen import wait_for
 from tests.support import engine as support
+from tests.support.wait import wait_until
 
 PITCH = 0.5
 """Seconds between two numbers of one container; the other writes half-way in between."""
@@ -55,7 +55,7 @@ async def test_two_containers_merge_in_timestamp_order_tail_and_live(
         screen = MergedLogScreen([(host, listed[odd_id]), (host, listed[even_id])])
         await app.push_screen(screen)
         view = screen.query_one(LogView)
-        await wait_for(lambda: view.line_count >= COUNT, pilot)
+        await wait_until(pilot, lambda: view.line_count >= COUNT, timeout=15)
         names = [plain_of(e.text).split()[0] for e in view.entries]
         numbers = [int(plain_of(e.text).split()[-1]) for e in view.entries]
         assert numbers == list(range(1, COUNT + 1))
@@ -69,7 +69,7 @@ async def test_two_containers_merge_in_timestamp_order_tail_and_live(
 
         with support.sync_client(engine_host) as http:
             http.delete(f"/containers/{even_id}", params={"force": "1"}).raise_for_status()
-        await wait_for(lambda: screen.sources[1].state == "removed", pilot)
+        await wait_until(pilot, lambda: screen.sources[1].state == "removed", timeout=15)
         await pilot.pause(0.5)
         assert any(e.kind == "notice" and "removed" in e.text for e in view.entries)
         await pilot.press("escape")
