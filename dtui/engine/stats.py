@@ -85,6 +85,29 @@ def _too_short_window(raw: Mapping[str, Any]) -> bool:
     return read is not None and preread is not None and (read - preread).total_seconds() < MIN_CPU_WINDOW_SECONDS
 
 
+def _is_podman(raw: Mapping[str, Any]) -> bool:
+    """Podman's records name the container ``Id`` (Docker's say ``id``)."""
+    return "Id" in raw and "id" not in raw
+
+
+def _podman_cpu_percent(raw: Mapping[str, Any], previous: Mapping[str, Any] | None) -> float | None:
+    """CPU% of a Podman record: container CPU time over the wall time between the readings.
+
+    podman 4.3's ``system_cpu_usage`` grows slower than the wall clock times the CPUs, so
+    Docker's formula overshoots there (a loop capped at half a CPU read 65-160%).
+    """
+    before = _map(raw.get("precpu_stats") if previous is None else previous.get("cpu_stats"))
+    start = _read_time(raw.get("preread") if previous is None else previous.get("read"))
+    end = _read_time(raw.get("read"))
+    if start is None or end is None or (end - start).total_seconds() < MIN_CPU_WINDOW_SECONDS:
+        return None
+    if _opt_int(_map(before.get("cpu_usage")).get("total_usage")) is None:
+        return None
+    used = _int(_map(_map(raw.get("cpu_stats")).get("cpu_usage")).get("total_usage"))
+    delta = used - _int(_map(before.get("cpu_usage")).get("total_usage"))
+    return max(delta, 0) / ((end - start).total_seconds() * 1e9) * 100.0
+
+
 def _memory_used(memory: Mapping[str, Any]) -> int | None:
     """Usage minus inactive page cache, as ``docker stats`` computes it."""
     usage = _opt_int(memory.get("usage"))
@@ -196,7 +219,7 @@ class StatsSample:
             container_id=str(raw.get("id") or raw.get("Id") or ""),
             name=name.lstrip("/") if isinstance(name, str) else "",
             read=_read_time(raw.get("read")),
-            cpu_percent=_cpu_percent(cpu, pre, online),
+            cpu_percent=_podman_cpu_percent(raw, previous) if _is_podman(raw) else _cpu_percent(cpu, pre, online),
             online_cpus=online,
             memory_used=used,
             memory_limit=limit,

@@ -51,15 +51,19 @@ def test_podman_500s_map_to_what_docker_would_answer(message: str, expected: typ
     assert type(error) is expected and error.message == message and error.status == 500
 
 
-def test_podman_first_stats_record_with_a_baseline_moments_old_has_no_cpu() -> None:
-    record = {
-        "read": "2026-12-03T13:07:08.489503082Z", "preread": "2026-12-03T13:07:08.483682534Z",
-        "cpu_stats": {"cpu_usage": {"total_usage": 2_165_455 + 10}, "system_cpu_usage": 13_761_887 + 10, "online_cpus": 2},
+def test_podman_cpu_is_container_time_over_wall_time_and_none_for_a_moments_old_baseline() -> None:
+    record = {  # podman 4.3.1's first streamed record: "Id", a baseline 6 ms old
+        "Id": "c1", "read": "2026-12-03T13:07:08.489503082Z", "preread": "2026-12-03T13:07:08.483682534Z",
+        "cpu_stats": {"cpu_usage": {"total_usage": 2_165_465}, "system_cpu_usage": 13_761_897, "online_cpus": 2},
         "precpu_stats": {"cpu_usage": {"total_usage": 10}, "system_cpu_usage": 10},
     }
     assert StatsSample.from_api(record).cpu_percent is None  # a 6 ms window: noise, not a figure
-    later = {**record, "preread": "2026-12-03T13:07:03.489503082Z"}  # Podman's next one, 5 s on
-    assert StatsSample.from_api(later).cpu_percent == pytest.approx(2_165_455 / 13_761_887 * 200)
+    later = {**record, "preread": "2026-12-03T13:07:03.489503082Z"}  # the next one, 5 s on
+    # Podman's system counter lags the wall clock: its CPU% is CPU time over wall time
+    assert StatsSample.from_api(later).cpu_percent == pytest.approx(2_165_455 / 5e9 * 100)
+    docker = {**later, "id": "c1"}
+    del docker["Id"]
+    assert StatsSample.from_api(docker).cpu_percent == pytest.approx(2_165_455 / 13_761_887 * 200)
 
 
 async def test_a_session_watching_detach_keys_ends_there_and_never_sends_them() -> None:

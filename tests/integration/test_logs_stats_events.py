@@ -112,8 +112,7 @@ def _assert_capped_busy_cpu(cpu: float | None) -> None:
     has to rule out a lifetime average (~0.01%); the cap is the real ceiling.
     """
     assert cpu is not None
-    # podman 4.3.1's samples of the capped loop overshoot the cap a little (64.8% seen)
-    assert 3.0 <= cpu <= (75.0 if support.on_podman() else 60.0), cpu
+    assert 3.0 <= cpu <= 60.0, cpu
 
 
 async def test_two_one_shot_samples_give_the_capped_cpu(
