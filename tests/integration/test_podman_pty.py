@@ -52,16 +52,19 @@ def test_dtui_on_the_podman_socket_lists_stops_starts_follows_and_shows_the_pane
         terminal.wait_for(name.encode(), timeout=30)
         terminal.wait_for(b"Podman", timeout=15)  # the status line names the engine
 
+        mark = len(terminal.output)
         terminal.send("x", pause=0.5)  # stop, confirmed
         terminal.send("y", pause=0.3)
         _until_state(engine_host, container_id, "exited")
-        _new_output(terminal, b"exited")
+        terminal.wait_for(b"exited", timeout=20, start=mark)
+        mark = len(terminal.output)
         terminal.send("s", pause=0.3)  # start
         _until_state(engine_host, container_id, "running")
-        _new_output(terminal, b"running")
+        terminal.wait_for(b"running", timeout=20, start=mark)
 
+        mark = len(terminal.output)
         terminal.send("l", pause=0.5)  # the log screen follows the ticker
-        _new_output(terminal, b"tick-")
+        terminal.wait_for(b"tick-", timeout=20, start=mark)
         _new_output(terminal, b"tick-")  # ...and keeps following
         terminal.send("\x1b", pause=0.5)
 
