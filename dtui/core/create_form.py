@@ -15,7 +15,9 @@ from typing import Any
 from dtui.engine.spec import ContainerSpec, PortSpec, SpecError, valid_name
 
 NAME_HINT = "letters, digits, _ . - (first a letter or digit), at least 2 characters"
-_BIND_MODES = re.compile(r"^(ro|rw|z|Z|nocopy|r?shared|r?slave|r?private)(,(ro|rw|z|Z|nocopy|r?shared|r?slave|r?private))*$")
+_BIND_MODE = r"(ro|rw|z|Z|nocopy|r?shared|r?slave|r?private|r?bind|(no)?(suid|dev|exec))"
+_BIND_MODES = re.compile(rf"^{_BIND_MODE}(,{_BIND_MODE})*$")
+"""Docker's bind modes, plus the mount options Podman writes into ``HostConfig.Binds``."""
 
 
 class FieldError(ValueError):

@@ -86,8 +86,9 @@ class EngineClient:
     Attributes:
         endpoint: The engine address.
         api_version: The API version in use, known after :meth:`connect`.
-        engine_kind: ``"docker"`` or ``"podman"``, known after :meth:`version` (Podman's
-            ``/version`` lists a component named "Podman Engine"). See :attr:`is_podman`.
+        engine_kind: ``"docker"`` or ``"podman"``, set by :meth:`connect` (the ping's
+            ``Server: Libpod/...``) and by :meth:`version` (Podman's ``/version`` lists a
+            component named "Podman Engine"). See :attr:`is_podman`.
         raw_streams: Read long streams (logs) with dtui's own HTTP/1.1 reader
             (:mod:`dtui.engine.rawhttp`); on for unix and tcp engines without a given transport.
     """
@@ -183,6 +184,8 @@ class EngineClient:
             source = "DOCKER_API_VERSION"
         else:
             ping = await self.ping()
+            if ping.server.startswith("Libpod/"):  # Podman; /version confirms it later
+                self.engine_kind = "podman"
             daemon = parse_version(ping.api_version) if ping.api_version else MIN_API
             version = min(CLIENT_MAX_API, daemon)
             source = "the engine"

@@ -125,6 +125,8 @@ _PODMAN_500: tuple[tuple[str, type[EngineError]], ...] = (
     ("is not running", Conflict),
     ("is not paused", Conflict),
     ("is already paused", Conflict),
+    ("is being used", Conflict),
+    ("is in use", Conflict),
     ("invalid signal", BadRequest),
     ("invalid container name", BadRequest),
     ("names must match", BadRequest),

@@ -103,14 +103,18 @@ class TerminalSession:
         stream: The raw network stream of the upgraded connection.
         tty: True for raw output; False to decode multiplexed frames.
         host: The engine address, for error messages.
+        detach_keys: Keys this session watches for itself (Podman ignores ``detachKeys`` on
+            an API attach): typing them ends the session without sending them.
     """
 
-    def __init__(self, stream: _RawStream, *, tty: bool, host: str) -> None:
+    def __init__(self, stream: _RawStream, *, tty: bool, host: str, detach_keys: bytes = b"") -> None:
         self._stream = stream
         self.tty = tty
         self._host = host
         self._frames = None if tty else FrameDecoder()
         self._ended = False
+        self._detach_keys = detach_keys
+        self._held = b""
 
     @property
     def ended(self) -> bool:
@@ -149,12 +153,28 @@ class TerminalSession:
         Raises:
             EngineUnreachable: When the link is gone.
         """
+        if self._detach_keys:
+            data = self._without_detach_keys(data)
         if not data:
             return
         try:
             await self._stream.write(data)
         except _NETWORK_ERRORS as error:
             raise self._unreachable(error) from error
+
+    def _without_detach_keys(self, data: bytes) -> bytes:
+        """The input to send; ends the session at the detach keys, holding back a partial match."""
+        keys, pending = self._detach_keys, self._held + data
+        self._held = b""
+        found = pending.find(keys)
+        if found >= 0:
+            self._ended = True
+            return pending[:found]
+        for size in range(min(len(keys) - 1, len(pending)), 0, -1):
+            if pending.endswith(keys[:size]):
+                self._held = pending[-size:]
+                return pending[:-size]
+        return pending
 
     def _unreachable(self, error: BaseException) -> EngineUnreachable:
         reason = str(error) or type(error).__name__
@@ -288,12 +308,15 @@ class Terminals:
             tty: The container's ``Config.Tty`` (decides the framing); None to inspect it.
             detach_keys: Keys that end the attach without stopping the container
                 (the engine honours them only with a TTY; leaving the context detaches too).
+                Podman ignores them on the API, so the session itself watches for them there.
         """
         if tty is None:
             tty = (await self._client.containers.inspect(container)).tty
         params: dict[str, Any] = {"stream": True, "stdin": True, "stdout": True, "stderr": True,
                                   "detachKeys": detach_keys}
-        async with self._hijack(f"/containers/{quote_path(container)}/attach", params, None, tty) as session:
+        own_keys = parse_detach_keys(detach_keys) if detach_keys and self._client.is_podman else b""
+        path = f"/containers/{quote_path(container)}/attach"
+        async with self._hijack(path, params, None, tty, detach_keys=own_keys) as session:
             yield session
 
     async def resize(self, container: str, height: int, width: int) -> None:
@@ -325,7 +348,7 @@ class Terminals:
 
     @asynccontextmanager
     async def _hijack(
-        self, path: str, params: Mapping[str, Any], body: bytes | None, tty: bool
+        self, path: str, params: Mapping[str, Any], body: bytes | None, tty: bool, *, detach_keys: bytes = b""
     ) -> AsyncIterator[TerminalSession]:
         client = self._client
         headers = dict(_UPGRADE_HEADERS)
@@ -341,7 +364,7 @@ class Terminals:
             raise client._unreachable(error) from error
         try:
             stream = await self._upgraded_stream(response)
-            yield TerminalSession(stream, tty=tty, host=client.endpoint.host)
+            yield TerminalSession(stream, tty=tty, host=client.endpoint.host, detach_keys=detach_keys)
         finally:
             await response.aclose()
 

@@ -48,9 +48,11 @@ class Images:
             shared_size: Ask the engine to compute ``SharedSize`` and ``Containers`` (slower).
             filters: Engine filters, e.g. ``{"dangling": ["true"]}`` or ``{"label": ["a=b"]}``.
         """
+        # podman 4.3 answers ``digests=1`` with an empty 200 body (it sends RepoDigests anyway)
+        podman = bool(getattr(self._requester, "is_podman", False))
         params: dict[str, Any] = {
             "all": all or None,
-            "digests": digests or None,
+            "digests": (digests and not podman) or None,
             "shared-size": shared_size or None,
             "filters": filters_param(filters),
         }

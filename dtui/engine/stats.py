@@ -71,6 +71,43 @@ def _cpu_percent(cpu: Mapping[str, Any], pre: Mapping[str, Any], online: int) ->
     return cpu_delta / system_delta * online * 100.0
 
 
+MIN_CPU_WINDOW_SECONDS = 0.5
+"""A baseline taken less than this before the record gives noise, not a CPU figure."""
+
+
+def _too_short_window(raw: Mapping[str, Any]) -> bool:
+    """True when ``precpu_stats`` was read only moments before the record.
+
+    Podman's first streamed record carries a baseline a few milliseconds old (Docker's has
+    none): a CPU% from that window is noise (0% or 35% for the same loop), so none is shown.
+    """
+    read, preread = _read_time(raw.get("read")), _read_time(raw.get("preread"))
+    return read is not None and preread is not None and (read - preread).total_seconds() < MIN_CPU_WINDOW_SECONDS
+
+
+def _is_podman(raw: Mapping[str, Any]) -> bool:
+    """Podman's records name the container ``Id`` (Docker's say ``id``)."""
+    return "Id" in raw and "id" not in raw
+
+
+def _podman_cpu_percent(raw: Mapping[str, Any], previous: Mapping[str, Any] | None) -> float | None:
+    """CPU% of a Podman record: container CPU time over the wall time between the readings.
+
+    podman 4.3's ``system_cpu_usage`` grows slower than the wall clock times the CPUs, so
+    Docker's formula overshoots there (a loop capped at half a CPU read 65-160%).
+    """
+    before = _map(raw.get("precpu_stats") if previous is None else previous.get("cpu_stats"))
+    start = _read_time(raw.get("preread") if previous is None else previous.get("read"))
+    end = _read_time(raw.get("read"))
+    if start is None or end is None or (end - start).total_seconds() < MIN_CPU_WINDOW_SECONDS:
+        return None
+    if _opt_int(_map(before.get("cpu_usage")).get("total_usage")) is None:
+        return None
+    used = _int(_map(_map(raw.get("cpu_stats")).get("cpu_usage")).get("total_usage"))
+    delta = used - _int(_map(before.get("cpu_usage")).get("total_usage"))
+    return max(delta, 0) / ((end - start).total_seconds() * 1e9) * 100.0
+
+
 def _memory_used(memory: Mapping[str, Any]) -> int | None:
     """Usage minus inactive page cache, as ``docker stats`` computes it."""
     usage = _opt_int(memory.get("usage"))
@@ -170,7 +207,7 @@ class StatsSample:
         """
         cpu = _map(raw.get("cpu_stats"))
         baseline = raw.get("precpu_stats") if previous is None else previous.get("cpu_stats")
-        pre = _map(baseline)
+        pre = _map(baseline) if previous is not None or not _too_short_window(raw) else {}
         online = _online_cpus(cpu)
         memory = _map(raw.get("memory_stats"))
         used = _memory_used(memory)
@@ -182,7 +219,7 @@ class StatsSample:
             container_id=str(raw.get("id") or raw.get("Id") or ""),
             name=name.lstrip("/") if isinstance(name, str) else "",
             read=_read_time(raw.get("read")),
-            cpu_percent=_cpu_percent(cpu, pre, online),
+            cpu_percent=_podman_cpu_percent(raw, previous) if _is_podman(raw) else _cpu_percent(cpu, pre, online),
             online_cpus=online,
             memory_used=used,
             memory_limit=limit,

@@ -136,6 +136,8 @@ class DtuiApp(OrdersKeys, ReportsWorkerErrors, App[int]):
         self.theme_file = theme_file
         self.endpoint = endpoint
         self.client = client or EngineClient(endpoint, api_version=api_version)
+        if client is None and engine_version is not None:  # the CLI's probe learnt Docker or Podman
+            self.client.engine_kind = engine_version.product.lower()
         self.engine_version = engine_version
         self.hosts_file = hosts_file
         self.connector = connector

@@ -14,6 +14,8 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from typing import Any
 
+import pytest
+
 from dtui.engine.client import EngineClient
 from dtui.engine.log_follow import RESUME_TAIL, LogFollower, LogsEnded, LogsResumed
 from dtui.engine.streams import LogLine
@@ -29,6 +31,10 @@ FLOOD = [
 ]
 
 
+@pytest.mark.not_on_podman(
+    "podman 4.3 loses the end of a partial (P) k8s-file record while following a fast-growing log: "
+    "lines arrive glued ('r2 45700r2 4' seen), with or without dtui's resume"
+)
 async def test_a_restarted_flood_resumes_with_since_and_a_bounded_tail(
     engine_host: str, engine: EngineClient, make_container: Callable[..., str], monkeypatch: Any
 ) -> None:

@@ -25,26 +25,40 @@ def _reference(name: str) -> str:
     return f"{support.session_repository()}:{name}"
 
 
+def _tags(references: tuple[str, ...]) -> tuple[str, ...]:
+    """References as Docker writes them (Podman prefixes ``docker.io/`` or ``localhost/``)."""
+    return tuple(support.short_image(reference) for reference in references)
+
+
+def _id(image_id: str) -> str:
+    """An image id with its ``sha256:`` (Podman gives the bare hex in /commit, history, prune, df)."""
+    return image_id if image_id.startswith("sha256:") else f"sha256:{image_id}"
+
+
 async def test_tag_made_in_the_test_is_listed_one_row_per_tag(engine: EngineClient) -> None:
     await engine.images.tag(support.TEST_IMAGE, support.session_repository(), "listed")
     images = await engine.images.list()
-    tagged = [image for image in images if _reference("listed") in image.repo_tags]
+    tagged = [image for image in images if _reference("listed") in _tags(image.repo_tags)]
     assert len(tagged) == 1
-    assert support.TEST_IMAGE in tagged[0].repo_tags  # one image, two tags
+    assert support.TEST_IMAGE in _tags(tagged[0].repo_tags)  # one image, two tags
     removal = await engine.images.remove(_reference("listed"))
-    assert removal.untagged == (_reference("listed"),) and removal.deleted == ()
-    assert all(_reference("listed") not in image.repo_tags for image in await engine.images.list())
+    assert _tags(removal.untagged) == (_reference("listed"),) and removal.deleted == ()
+    assert all(_reference("listed") not in _tags(image.repo_tags) for image in await engine.images.list())
 
 
 async def test_inspect_and_history_of_the_test_image(engine: EngineClient) -> None:
     detail = await engine.images.inspect(support.TEST_IMAGE)
-    assert support.TEST_IMAGE in detail.repo_tags
+    assert support.TEST_IMAGE in _tags(detail.repo_tags)
     assert detail.cmd == ("sh",)
     assert detail.env == ()  # imported with no ENV: the engine sends null
     history = await engine.images.history(support.TEST_IMAGE)
-    assert history and history[0].id == detail.id
-    assert sum(layer.size for layer in history) == detail.size
-    with pytest.raises(NotFound, match="No such image"):
+    assert history and _id(history[0].id) == _id(detail.id)
+    layers = sum(layer.size for layer in history)
+    if support.on_podman():  # Podman's layer sizes leave out the image config (1107 bytes here)
+        assert 0 < detail.size - layers < 10_000
+    else:
+        assert layers == detail.size
+    with pytest.raises(NotFound, match="(?i)no such image|image not known"):
         await engine.images.inspect(_reference("never-made"))
 
 
@@ -52,16 +66,17 @@ async def test_image_a_container_uses_refuses_removal_with_the_engines_message(
     engine: EngineClient, engine_host: str, make_container: Callable[..., str]
 ) -> None:
     source = make_container(["true"], start=False)
-    image_id = support.commit_image(engine_host, source, _reference("used"))
+    image_id = _id(support.commit_image(engine_host, source, _reference("used")))
     user = make_container(["true"], start=False, Image=_reference("used"))
     with pytest.raises(Conflict) as refused:
         await engine.images.remove(_reference("used"))
-    assert user[:12] in refused.value.message and "is using its referenced image" in refused.value.message
-    counted = {image.id: image.containers for image in (await engine.system.df()).images}
+    said = "image is in use by a container" if support.on_podman() else "is using its referenced image"
+    assert user[:12] in refused.value.message and said in refused.value.message
+    counted = {_id(image.id): image.containers for image in (await engine.system.df()).images}
     assert counted[image_id] == 1  # /images/json counts only with shared-size (API 1.42+)
     remove_container(engine_host, user)
     removal = await engine.images.remove(_reference("used"))
-    assert image_id in removal.deleted
+    assert image_id in map(_id, removal.deleted)
 
 
 def remove_container(host: str, container_id: str) -> None:
@@ -76,11 +91,11 @@ async def test_dangling_prune_frees_the_dangling_image(
     writer = make_container(["sh", "-c", "head -c 200000 /dev/urandom > /blob"])
     with support.sync_client(engine_host) as client:
         client.post(f"/containers/{writer}/wait").raise_for_status()
-    image_id = support.commit_image(engine_host, writer)  # no reference: dangling
+    image_id = _id(support.commit_image(engine_host, writer))  # no reference: dangling
     dangling = await engine.images.list(filters={"dangling": ["true"], **OURS})
     assert [image.id for image in dangling] == [image_id] and dangling[0].dangling
     report = await engine.images.prune(dangling_only=True, filters=OURS)
-    assert image_id in report.deleted
+    assert image_id in map(_id, report.deleted)
     assert report.reclaimed >= 200_000
     with pytest.raises(NotFound):
         await engine.images.inspect(image_id)
@@ -92,7 +107,7 @@ async def test_volume_create_list_in_use_remove(engine: EngineClient, make_conta
     assert made.name == name and made.driver == "local" and made.labels["k"] == "v"
     assert name in [volume.name for volume in await engine.volumes.list(filters=OURS)]
     user = make_container(["true"], start=False, HostConfig={"Binds": [f"{name}:/data"]})
-    with pytest.raises(Conflict, match="in use") as refused:
+    with pytest.raises(Conflict, match="in use|is being used") as refused:  # Docker's, Podman's
         await engine.volumes.remove(name)
     assert user in refused.value.message
     usage = await engine.system.df()
@@ -122,7 +137,7 @@ async def test_network_create_connect_disconnect_remove(
     network = await engine.networks.inspect(name)
     assert [endpoint.container_id for endpoint in network.containers] == [container]
     assert network.subnets[0].subnet == "10.231.7.0/24" and network.subnets[0].gateway == "10.231.7.1"
-    with pytest.raises(EngineError, match="active endpoints"):
+    with pytest.raises(EngineError, match="active endpoints|network is being used"):  # Docker's, Podman's
         await engine.networks.remove(name)
     await engine.networks.disconnect(name, container)
     assert (await engine.networks.inspect(name)).containers == ()
@@ -168,6 +183,9 @@ def _cli_line(line: UsageLine) -> dict[str, str]:
     }
 
 
+@pytest.mark.not_on_podman(
+    "podman 4.3's /system/df reports LayersSize 0, so the docker CLI prints a negative Reclaimable to compare with"
+)
 async def test_disk_usage_matches_docker_system_df(
     engine: EngineClient, engine_host: str, make_container: Callable[..., str]
 ) -> None:

@@ -143,7 +143,10 @@ def test_hostile_text_never_reaches_the_terminal(engine_host: str, evil_containe
     assert run.alive_before_quit, "dtui died before q (a payload quit or crashed it)"
     assert run.exit_code == 0
     # The hostile fields were on screen (so the absence of payloads means something) ...
-    for shown in (b"evil.label", b"EVIL", b"evil.big", b"sleep 600", b"raw-c1", b"A" * 60):
+    # podman 4.3's logs?tail=N glues the 1 MB line's partial records onto the stderr line before
+    # it (as stderr), so only the rest of that row shows A's there
+    many_a = b"A" * (30 if support.on_podman() else 60)
+    for shown in (b"evil.label", b"EVIL", b"evil.big", b"sleep 600", b"raw-c1", many_a):
         assert shown in run.output, shown
     # ... and markup is shown literally rather than parsed.
     assert CLICK_MARKUP.encode() in run.output

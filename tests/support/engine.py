@@ -398,3 +398,16 @@ def commit_image(host: str, container_id: str, reference: str | None = None) -> 
         response.raise_for_status()
         image_id: str = response.json()["Id"]
     return image_id
+
+
+def on_podman() -> bool:
+    """True when this test run is on Podman (``DTUI_TEST_ENGINE=podman``)."""
+    return test_engine_kind() == "podman"
+
+
+def short_image(reference: str) -> str:
+    """An image reference without the registry Podman adds (``docker.io/``, ``localhost/``)."""
+    for prefix in ("docker.io/library/", "docker.io/", "localhost/"):
+        if reference.startswith(prefix):
+            return reference[len(prefix):]
+    return reference

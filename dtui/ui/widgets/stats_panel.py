@@ -11,6 +11,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -34,6 +35,9 @@ BARS = "▁▂▃▄▅▆▇█"
 
 HISTORY = 120
 """Points kept per sparkline: two minutes at the streaming cadence of one a second."""
+
+CADENCE_LIMIT = 30
+"""Seconds between two samples beyond which the gap is a pause (stopped, paused), not the cadence."""
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 
@@ -243,6 +247,8 @@ class StatsView(ContainerTab):
     def __init__(self, *, capacity: int = HISTORY, id: str | None = None) -> None:
         super().__init__(id=id)
         self._capacity = capacity
+        self._last_read: datetime | None = None
+        self._cadence = 1
 
     def compose(self) -> ComposeResult:
         yield Static(Text("waiting for samples…"), id="stats-status")
@@ -260,6 +266,7 @@ class StatsView(ContainerTab):
 
     def reset(self) -> None:
         self.query_one(StatsPanel).reset()
+        self._last_read, self._cadence = None, 1
 
     def show_text(self, text: Text) -> None:
         self.query_one("#stats-status", Static).update(text)
@@ -269,9 +276,8 @@ class StatsView(ContainerTab):
         if not self.live:
             return
         self.query_one(StatsPanel).record(result)
-        minutes = self._capacity / 60
         if result.has_data:
-            self.show_text(Text(f"live · one sample a second · last {minutes:g} min"))
+            self.show_text(Text(self._live_text(result.read)))
         else:
             self.show_text(Text("no data: the container is not running"))
 
@@ -289,3 +295,15 @@ class StatsView(ContainerTab):
                 self.container_removed()
         except EngineError:
             pass
+
+
+    def _live_text(self, read: datetime | None) -> str:
+        """The status line: the engine's own cadence (Docker 1 s, Podman 5 s) and the history span."""
+        previous, self._last_read = self._last_read, read
+        seconds = 1
+        if read is not None and previous is not None:
+            seconds = max(1, round((read - previous).total_seconds()))
+        self._cadence = seconds if seconds < CADENCE_LIMIT else self._cadence
+        minutes = self._capacity * self._cadence / 60
+        every = "one sample a second" if self._cadence == 1 else f"one sample every {self._cadence} s"
+        return f"live · {every} · last {minutes:g} min"
