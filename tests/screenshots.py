@@ -21,8 +21,8 @@ from dtui.engine.client import EngineClient
 from dtui.engine.endpoint import parse_host
 from dtui.ui.app import DtuiApp
 from dtui.ui.forms.create import CreateScreen
-from dtui.ui.screens.logs import LogScreen
-from dtui.ui.widgets.log_view import LogView
+from dtui.ui.logs.screen import LogScreen
+from dtui.ui.logs.view import LogView
 from tests.support import engine as support
 from tests.support.wait import wait_until
 
@@ -77,7 +77,7 @@ def remove_demo(host: str, container_ids: list[str]) -> None:
 
 
 def _rows(app: DtuiApp) -> int:
-    from dtui.ui.widgets.container_table import ContainerTable
+    from dtui.ui.views.containers.table import ContainerTable
 
     return len(app.screen.query_one(ContainerTable).containers)
 

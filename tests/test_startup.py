@@ -65,7 +65,7 @@ NOT_AT_START = (
     "trio",  # httpcore would import it when installed (dtui.engine hides it)
     "dtui.engine.swarm", "dtui.engine.images", "dtui.engine.volumes", "dtui.engine.networks",
     "dtui.engine.exec", "dtui.engine.resource_models", "dtui.engine.swarm_models",
-    "dtui.ui.forms", "dtui.ui.logs", "dtui.ui.screens.logs", "dtui.serve",
+    "dtui.ui.forms", "dtui.ui.logs", "dtui.serve",
     "dtui.ui.widgets.inspect_view", "dtui.ui.widgets.changes_view",  # detail tabs: on first Enter
 )
 """What the first screen does not use, so start-up must not import it."""

@@ -12,8 +12,9 @@ import pytest
 from dtui.engine.client import EngineClient
 from dtui.engine.models import ContainerSummary
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.logs import LogSaveProgressed, LogScreen
-from dtui.ui.widgets.log_view import LogView
+from dtui.ui.logs.save import LogSaveProgressed
+from dtui.ui.logs.screen import LogScreen
+from dtui.ui.logs.view import LogView
 from tests.support import engine as support
 from tests.support.wait import wait_until
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dtui.engine.client import EngineClient
 from dtui.engine.models import ContainerSummary
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.logs import LogScreen
-from dtui.ui.widgets.log_view import LogView
+from dtui.ui.logs.screen import LogScreen
+from dtui.ui.logs.view import LogView
 from tests.support import engine as support
 from tests.support.wait import wait_until
 

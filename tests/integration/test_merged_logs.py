@@ -10,8 +10,8 @@ import pytest
 
 from dtui.engine.client import EngineClient
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.merged_logs import MergedLogScreen, name_label
-from dtui.ui.widgets.log_view import LogView, plain_of
+from dtui.ui.logs.merged import MergedLogScreen, name_label
+from dtui.ui.logs.view import LogView, plain_of
 from tests.support import engine as support
 from tests.support.wait import wait_until
 

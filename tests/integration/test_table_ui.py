@@ -17,9 +17,9 @@ from textual.pilot import Pilot
 
 from dtui.engine.endpoint import parse_host
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.main import MainScreen
+from dtui.ui.views.containers.screen import MainScreen
 from dtui.ui.screens.modals import RemoveScreen, RenamePrompt
-from dtui.ui.widgets.container_table import ContainerTable
+from dtui.ui.views.containers.table import ContainerTable
 from dtui.ui.widgets.status_bar import StatusBar
 from tests.support import engine as support
 from tests.support.wait import wait_until

@@ -15,8 +15,8 @@ from rich.text import Text
 
 from dtui.engine.endpoint import parse_host
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.main import MainScreen
-from dtui.ui.widgets.container_table import ContainerTable, row_key
+from dtui.ui.views.containers.screen import MainScreen
+from dtui.ui.views.containers.table import ContainerTable, row_key
 from dtui.ui.widgets.status_bar import StatusBar
 from tests.support import engine as support
 from tests.support.wait import wait_until
@@ -166,8 +166,8 @@ async def test_a_following_log_view_resumes_after_its_engine_restarts(
 ) -> None:
     """The log view of a container on the restarted engine says it lost the engine, then
     resumes by itself within 10 s of the engine's return, with no line shown twice."""
-    from dtui.ui.screens.logs import LogScreen
-    from dtui.ui.widgets.log_view import LogView
+    from dtui.ui.logs.screen import LogScreen
+    from dtui.ui.logs.view import LogView
 
     ticker = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done"]
     container_id = support.run_container(

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from textual.pilot import Pilot
 
-from dtui.ui.screens.merged_logs import MergedLogScreen
-from dtui.ui.widgets.log_view import LogView
+from dtui.ui.logs.merged import MergedLogScreen
+from dtui.ui.logs.view import LogView
 from tests.fakes import ChunkStream, frame
 from tests.snapshots.test_screens import (
     SIZES,

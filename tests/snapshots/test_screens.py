@@ -20,9 +20,9 @@ from textual.pilot import Pilot
 
 from dtui.engine.models import EngineVersion
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.logs import LogScreen
+from dtui.ui.logs.screen import LogScreen
 from dtui.ui.views import table as resource_table
-from dtui.ui.widgets.log_view import LogView
+from dtui.ui.logs.view import LogView
 from tests.fakes import frame
 from tests.ui.detail_support import inspect_document
 from tests.ui.table_support import FakeDocker

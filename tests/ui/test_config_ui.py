@@ -8,9 +8,9 @@ from textual.widgets import Footer
 
 from dtui.config import Config, Defaults, load_config
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.main import MainScreen
+from dtui.ui.views.containers.screen import MainScreen
 from dtui.ui.screens.modals import ConfirmScreen, HelpScreen
-from dtui.ui.widgets.container_table import ContainerTable
+from dtui.ui.views.containers.table import ContainerTable
 from tests.ui.table_support import FakeDocker
 
 SIZE = (80, 24)

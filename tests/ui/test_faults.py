@@ -11,9 +11,9 @@ from textual.pilot import Pilot
 from dtui.engine.client import EngineClient
 from dtui.engine.endpoint import parse_host
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.logs import LogScreen
-from dtui.ui.screens.main import MainScreen
-from dtui.ui.widgets.log_view import LogView
+from dtui.ui.logs.screen import LogScreen
+from dtui.ui.views.containers.screen import MainScreen
+from dtui.ui.logs.view import LogView
 from dtui.ui.widgets.status_bar import StatusBar
 from tests.fakes import VanishingStream, frame
 from tests.ui.table_support import HOST, FakeDocker

@@ -21,11 +21,11 @@ from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.ui.app import DtuiApp
 from dtui.core.hosts import DOWN, UP, HostStatus, load_recent, remember_recent
 from dtui.ui.screens.hosts import CONNECTED, HostChoice, HostEntry, HostSwitcher, address_problem
-from dtui.ui.screens.logs import LogScreen
+from dtui.ui.logs.screen import LogScreen
 from dtui.live import feed as live_feed
 from dtui.live.feed import Feed
-from dtui.ui.screens.main import MainScreen
-from dtui.ui.widgets.container_table import ContainerTable, row_key
+from dtui.ui.views.containers.screen import MainScreen
+from dtui.ui.views.containers.table import ContainerTable, row_key
 from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.stats_panel import StatsView
 from dtui.ui.widgets.status_bar import StatusBar, connection_notice, hosts_summary

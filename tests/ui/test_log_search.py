@@ -10,8 +10,8 @@ import pytest
 from textual.app import App, ComposeResult
 
 from dtui.engine.streams import LogLine
-from dtui.ui.screens.logs import default_save_path
-from dtui.ui.widgets.log_view import LogView, SearchPattern
+from dtui.ui.logs.save import default_save_path
+from dtui.ui.logs.view import LogView, SearchPattern
 from tests.fakes import frame
 from tests.ui.test_logs import LogApp, feed, queue_engine, screen_rows, settle, stamped
 from tests.support.wait import wait_until

@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 
 from dtui.engine.streams import LogLine
-from dtui.ui.widgets.log_view import LogView
+from dtui.ui.logs.view import LogView
 
 STAMP = datetime(2026, 11, 28, 1, 0, 24, 224915, tzinfo=timezone.utc)
 

@@ -12,8 +12,8 @@ from dtui.engine.backoff import Backoff
 from dtui.engine.client import EngineClient
 from dtui.engine.models import ContainerSummary
 from dtui.engine.log_follow import RESUME_TAIL
-from dtui.ui.screens.logs import LogScreen
-from dtui.ui.widgets.log_view import LogView
+from dtui.ui.logs.screen import LogScreen
+from dtui.ui.logs.view import LogView
 from tests.fakes import ChunkStream, FakeEngine, VanishingStream, container_json, frame
 from tests.support.wait import wait_until
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from textual.app import App, ComposeResult
 
 from dtui.engine.streams import LogLine
-from dtui.ui.widgets.log_view import DISPLAY_MAX, LogView, display_plain
+from dtui.ui.logs.view import DISPLAY_MAX, LogView, display_plain
 
 
 class ViewApp(App[None]):

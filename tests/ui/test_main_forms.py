@@ -6,7 +6,7 @@ import pytest
 
 from dtui.ui.forms.create import CreateScreen
 from dtui.ui.forms.export import ExportScreen
-from dtui.ui.screens.main import MainScreen
+from dtui.ui.views.containers.screen import MainScreen
 from dtui.ui.forms.scale import ScaleScreen
 from tests.ui.table_support import FakeDocker
 

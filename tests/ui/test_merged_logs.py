@@ -15,14 +15,8 @@ from textual.app import App
 from dtui.engine.client import EngineClient
 from dtui.engine.errors import EngineUnreachable
 from dtui.engine.models import ContainerSummary
-from dtui.ui.screens.merged_logs import (
-    PALETTE,
-    MergedLogScreen,
-    SourcePicker,
-    name_colour,
-    name_label,
-)
-from dtui.ui.widgets.log_view import LogView, plain_of
+from dtui.ui.logs.merged import PALETTE, MergedLogScreen, SourcePicker, name_colour, name_label
+from dtui.ui.logs.view import LogView, plain_of
 from tests.fakes import ChunkStream, FakeEngine, container_json, frame
 from tests.ui.test_logs import settle
 
@@ -323,7 +317,7 @@ async def test_escape_closes_the_prompt_first_then_the_screen() -> None:
 def test_name_colours_are_stable_and_from_the_palette() -> None:
     # Stable across runs: another interpreter with another hash seed picks the same colours.
     names = ["web", "db", "svc-7"]
-    code = f"from dtui.ui.screens.merged_logs import name_colour; print([name_colour(n) for n in {names!r}])"
+    code = f"from dtui.ui.logs.merged import name_colour; print([name_colour(n) for n in {names!r}])"
     other = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True,
         env={**os.environ, "PYTHONHASHSEED": "12345"},

@@ -10,9 +10,10 @@ from textual.pilot import Pilot
 
 from dtui.config import Config, Defaults
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.main import MainScreen, overview_cells
+from dtui.ui.views.containers.screen import MainScreen
+from dtui.ui.views.containers.overview import overview_cells
 from dtui.core.overview import OverviewFigures
-from dtui.ui.widgets.container_table import ContainerTable, split_row_key
+from dtui.ui.views.containers.table import ContainerTable, split_row_key
 from dtui.ui.widgets.stats_panel import StatsView
 from tests.ui.table_support import FakeDocker
 

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.main import MainScreen
+from dtui.ui.views.containers.screen import MainScreen
 from dtui.ui.views.detail import ResourceDetail
 from dtui.ui.views.images.disk_usage import DiskUsageScreen
 from dtui.ui.views.images.screen import ImagesScreen

@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.logs import LogScreen
-from dtui.ui.screens.main import MainScreen
+from dtui.ui.logs.screen import LogScreen
+from dtui.ui.views.containers.screen import MainScreen
 from dtui.ui.views.swarm.nodes import NodesScreen
 from dtui.ui.views.swarm.services import ServicesScreen
 from dtui.ui.views.swarm.tasks import TasksScreen

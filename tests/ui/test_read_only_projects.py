@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 
 from dtui.ui.app import DtuiApp
 from dtui.ui.logs.merged import MergedLogScreen
-from dtui.ui.screens.main import MainScreen
+from dtui.ui.views.containers.screen import MainScreen
 from tests.ui.compose_support import add_member
 from tests.ui.table_support import FakeDocker
 from tests.ui.test_read_only_keys import SIZE, _back_to, _leave_input, _settle, _unsafe_requests

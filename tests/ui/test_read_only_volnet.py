@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.main import MainScreen
+from dtui.ui.views.containers.screen import MainScreen
 from dtui.ui.views.networks.screen import NetworksScreen
 from dtui.ui.views.volumes.screen import VolumesScreen
 from tests.ui.test_read_only_keys import SIZE, _back_to, _keys, _leave_input, _settle, _unsafe_requests

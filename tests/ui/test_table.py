@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.pilot import Pilot
 
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.logs import LogScreen
-from dtui.ui.screens.main import MainScreen
+from dtui.ui.logs.screen import LogScreen
+from dtui.ui.views.containers.screen import MainScreen
 from dtui.ui.screens.modals import ConfirmScreen, FilterPrompt, RemoveScreen, RenamePrompt, SignalPicker
-from dtui.ui.widgets.container_table import ContainerTable, row_key
+from dtui.ui.views.containers.table import ContainerTable, row_key
 from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.status_bar import StatusBar
 from tests.ui.table_support import HOST, FakeDocker

@@ -12,7 +12,7 @@ from dtui.config import Config
 from dtui.ui.app import DtuiApp
 from dtui.ui.views import table as resource_table
 from dtui.ui.views.containers.kept import HIDDEN_HINT
-from dtui.ui.widgets.container_table import ContainerTable
+from dtui.ui.views.containers.table import ContainerTable
 from dtui.ui.widgets.status_bar import StatusBar
 from tests.ui.table_support import FakeDocker
 

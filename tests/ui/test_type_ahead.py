@@ -11,7 +11,7 @@ from textual.keys import _character_to_key
 from textual.widgets import Input
 
 from dtui.ui.app import DtuiApp
-from dtui.ui.screens.main import MainScreen
+from dtui.ui.views.containers.screen import MainScreen
 from dtui.ui.screens.modals import RenamePrompt
 from tests.support.wait import wait_until
 from tests.ui.table_support import FakeDocker

@@ -15,7 +15,7 @@ from dtui.engine.errors import ServerError
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.choice import InternalErrorScreen
 from dtui.ui.forms.export import ExportScreen
-from dtui.ui.screens.main import MainScreen
+from dtui.ui.views.containers.screen import MainScreen
 from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.worker_errors import report_error
 from tests.support.wait import wait_until

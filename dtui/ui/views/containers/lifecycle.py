@@ -105,7 +105,7 @@ class LifecycleMixin(OverviewMixin):
 
     def action_logs(self) -> None:
         """Open the log screen of the selected container."""
-        from dtui.ui.screens.logs import LogScreen
+        from dtui.ui.logs.screen import LogScreen
 
         target = self.cursor_target()
         if target is not None:
@@ -116,7 +116,7 @@ class LifecycleMixin(OverviewMixin):
 
     def action_merged_logs(self) -> None:
         """Open one merged log stream of the marked containers, or of every running one."""
-        from dtui.ui.screens.merged_logs import MergedLogScreen
+        from dtui.ui.logs.merged import MergedLogScreen
 
         table = self.table
         keys = table.selected_keys() if table.marks else [
