@@ -86,9 +86,10 @@ def _status(app: DtuiApp) -> str:
 
 
 def _state(app: DtuiApp, key: str) -> str:
+    """The State cell's state word (``exited (137)`` reads ``exited``; a stale ``running?`` stays)."""
     cell = _table(app).get_cell(key, "state")
     assert isinstance(cell, Text)
-    return cell.plain
+    return cell.plain.split(" ")[0]
 
 
 def _engine_state(host: str, container_id: str) -> str:
