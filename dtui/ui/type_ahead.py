@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -37,6 +38,9 @@ SETTLE_SECONDS = 1.0
 """A key still unsettled after this long lets the held ones go (a pump that closed with our
 callback queued never answers; waiting longer would freeze the keyboard)."""
 
+HOLD_SECONDS = 3.0
+"""A hold (:meth:`OrdersKeys.hold_keys`) not released after this long lets the keys go."""
+
 
 class OrdersKeys:
     """Mixin for the App: keys are handed on one at a time, after focus has settled.
@@ -48,6 +52,38 @@ class OrdersKeys:
     _key_round = 0
     _key_busy = False
     _key_deadline: asyncio.TimerHandle | None = None
+    _key_holds = 0
+
+    def hold_keys(self) -> Callable[[], None]:
+        """Hold the keys typed from now on until the returned function is called.
+
+        For a key whose action focuses its target later, in a worker (a shell pane opens a
+        tab, then focuses its terminal): the keys typed behind it wait for that focus.
+        Calling the function again does nothing; after :data:`HOLD_SECONDS` it releases itself.
+        """
+        self._key_holds += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if released:
+                return
+            released = True
+            timer.cancel()
+            self._key_holds -= 1
+            if not self._key_holds and not self._key_busy and self._held_keys_or_none():
+                # Through the app's queue: behind the focus change the holder just asked for.
+                self._app_self.call_later(self._release_held)
+
+        timer = asyncio.get_running_loop().call_later(HOLD_SECONDS, release)
+        return release
+
+    def _held_keys_or_none(self) -> deque[events.Key] | None:
+        return getattr(self, "_held_keys", None) or None
+
+    async def _release_held(self) -> None:
+        if not self._key_holds and not self._key_busy and self._held_keys_or_none():
+            await self._dispatch_key(self._held_keys.popleft())
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -58,7 +94,7 @@ class OrdersKeys:
     async def _take_key(self, event: events.Key) -> None:
         if not hasattr(self, "_held_keys"):
             self._held_keys = deque()
-        if self._key_busy or self._held_keys:
+        if self._key_busy or self._held_keys or self._key_holds:
             if len(self._held_keys) < MAX_HELD_KEYS:
                 self._held_keys.append(event)
             return
@@ -90,14 +126,22 @@ class OrdersKeys:
             return [app]
         return [start, *start.ancestors]
 
-    async def _follow(self, path: list[MessagePump], index: int, current: int) -> None:
-        """Queue a callback behind the key on each pump of its path, one after the other."""
+    async def _follow(self, path: list[MessagePump], index: int, current: int, again: bool = True) -> None:
+        """Queue a callback behind the key on each pump of its path, one after the other.
+
+        Then once more along the path focused by then: a binding the app ran for the key may
+        have posted a message back down (Enter in an Input posts ``Submitted`` to it, which
+        bubbles to the screen that dismisses the prompt); the next key waits for that too.
+        """
         if current != self._key_round:
             return
         while index < len(path):
-            if path[index].call_later(self._follow, path, index + 1, current):
+            if path[index].call_later(self._follow, path, index + 1, current, again):
                 return
             index += 1  # that pump is closed: the key cannot be waiting there
+        if again:
+            await self._follow(self._key_path(self._app_self), 0, current, False)
+            return
         await self._settle(current)
 
     async def _settle(self, current: int) -> None:
@@ -125,5 +169,5 @@ class OrdersKeys:
         if self._key_deadline is not None:
             self._key_deadline.cancel()
             self._key_deadline = None
-        if self._held_keys:
+        if self._held_keys and not self._key_holds:
             await self._dispatch_key(self._held_keys.popleft())

@@ -35,6 +35,10 @@ def _rows(app: DtuiApp) -> list[str]:
     return rows
 
 
+def _widths(app: DtuiApp) -> dict[str, int]:
+    return {str(key.value): column.get_render_width(_table(app)) for key, column in _table(app).columns.items()}
+
+
 async def _settle(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.2)
     await pilot.pause()
@@ -67,6 +71,7 @@ async def test_grouped_rows_fold_and_go_back_flat() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         flat = _rows(app)
+        flat_widths = _widths(app)
         await pilot.press("g")
         await _settle(pilot)
         assert _rows(app) == [
@@ -99,6 +104,7 @@ async def test_grouped_rows_fold_and_go_back_flat() -> None:
         await _settle(pilot)
         assert _rows(app) == sorted([*flat, "late"])
         assert table.get(table.cursor_key or "").name == "shop-web-2"  # type: ignore[union-attr]
+        assert _widths(app) == flat_widths  # the group rows' wider cells left no wide columns behind
 
 
 async def test_sort_filter_and_marks_in_grouped_mode() -> None:

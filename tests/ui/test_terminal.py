@@ -17,8 +17,10 @@ from dtui.ui.terminal.prompt import ShellPrompt
 from dtui.ui.terminal.sources import Outcome
 from dtui.ui.terminal.view import TerminalView
 from dtui.ui.views.containers.table import ContainerTable
+from tests.support.wait import wait_until
 from tests.ui.table_support import FakeDocker
 from tests.ui.terminal_support import FakeSource
+from tests.ui.test_type_ahead import send_burst
 
 SIZE = (80, 24)
 
@@ -217,3 +219,14 @@ async def test_an_engine_that_goes_away_leaves_a_line_and_the_app_alive() -> Non
         assert view.screen_text()[0] == "working"
         assert view.screen_text()[1].startswith("[dtui] The engine went away: the connection to")
         assert not view.live and app.is_running
+
+
+async def test_keys_typed_right_behind_e_reach_the_shell(sources: list[FakeSource]) -> None:
+    docker = _docker()
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        send_burst(app, "E", "enter", *"echo", "enter")  # on the table "e" exports and "c" creates
+        await wait_until(pilot, lambda: sources and sources[0].typed == b"echo\r", what="the keys in the shell")
+        assert app.focused is app.screen.query_one(TerminalView) and app.screen.is_current
+    assert docker.mutations() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -16,6 +17,7 @@ from textual.widgets import Input, Static
 
 from dtui.engine.exec import SHELL_CANDIDATES
 from dtui.ui.safe_text import safe_line
+from dtui.ui.type_ahead import OrdersKeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class ShellPrompt(ModalScreen[ShellChoice | None]):
         super().__init__()
         self.container = container
         self.where = where
+        self.release_keys: Callable[[], None] = _nothing
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -63,8 +66,14 @@ class ShellPrompt(ModalScreen[ShellChoice | None]):
         except ValueError as error:
             self.query_one("#error", Static).update(Text(f"cannot split the command: {error}", style="red"))
             return
+        # The keys typed right behind Enter are for the shell: held until it has the focus.
+        self.release_keys = self.app.hold_keys() if isinstance(self.app, OrdersKeys) else _nothing
         self.dismiss(ShellChoice(tuple(words)))
 
     def action_cancel(self) -> None:
         """Run nothing."""
         self.dismiss(None)
+
+
+def _nothing() -> None:
+    """No keys held."""

@@ -11,6 +11,7 @@ from dtui.engine.models import ContainerSummary
 from dtui.ui.browser import refuse_in_browser
 from dtui.ui.safe_text import safe_plain
 from dtui.ui.terminal.pane import ShellPane
+from dtui.ui.type_ahead import OrdersKeys
 from dtui.ui.views.screen import ResourceScreen
 
 if TYPE_CHECKING:  # the terminal modules (pyte, the exec layer) load with the first shell
@@ -56,11 +57,16 @@ class ShellsMixin(ResourceScreen[ContainerSummary]):
     def _ask(self, target: tuple[str, ContainerSummary], where: str, then: Callable[[ShellChoice], None]) -> None:
         from dtui.ui.terminal.prompt import ShellPrompt
 
-        def chosen(choice: ShellChoice | None) -> None:
-            if choice is not None:
-                then(choice)
+        prompt = ShellPrompt(target[1].name, where)
 
-        self.app.push_screen(ShellPrompt(target[1].name, where), chosen)
+        def chosen(choice: ShellChoice | None) -> None:
+            try:
+                if choice is not None:
+                    then(choice)  # a pane holds the keys typed meanwhile until its terminal has the focus
+            finally:
+                prompt.release_keys()
+
+        self.app.push_screen(prompt, chosen)
 
     def action_exec_shell(self) -> None:
         """Ask for a shell or command, then run it in a new tab of the shells pane."""
@@ -121,7 +127,16 @@ class ShellsMixin(ResourceScreen[ContainerSummary]):
     def open_terminal(self, source: TerminalSource, label: str) -> None:
         """Show the pane and run ``source`` in a new tab."""
         self.add_class("-shells-open")
-        self.run_worker(self.shells.open_terminal(source, label), group="shells", exit_on_error=False)
+        release = self.app.hold_keys() if isinstance(self.app, OrdersKeys) else lambda: None
+
+        async def open_then_release() -> None:
+            # The keys typed right behind E (or the prompt's Enter) are for the shell, not the table.
+            try:
+                await self.shells.open_terminal(source, label)
+            finally:
+                release()
+
+        self.run_worker(open_then_release(), group="shells", exit_on_error=False)
 
     @property
     def shells_open(self) -> bool:

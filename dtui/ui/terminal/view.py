@@ -192,9 +192,14 @@ class TerminalView(Widget, can_focus=True):
         except EngineError:
             return
 
+    @property
+    def takes_input(self) -> bool:
+        """True until the session ended: keys typed while it opens wait in the queue for it."""
+        return self._session is not None or self.outcome is None
+
     def send(self, data: bytes) -> None:
-        """Queue input for the process (dropped with a bell when the queue is full or no session)."""
-        if self._session is None or not data:
+        """Queue input for the process (dropped with a bell when the queue is full, or once it ended)."""
+        if not self.takes_input or not data:
             return
         try:
             self._inputs.put_nowait(data)
@@ -211,8 +216,8 @@ class TerminalView(Widget, can_focus=True):
     # -- input ------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        """Every key (but the bindings above) goes to the process while the session is open."""
-        if self._session is None:
+        """Every key (but the bindings above) goes to the process while the session is open (or opening)."""
+        if not self.takes_input:
             return
         data = key_bytes(event.key, event.character, app_cursor=self.emulator.app_cursor)
         if data is None:
@@ -223,7 +228,7 @@ class TerminalView(Widget, can_focus=True):
         self.send(data)
 
     def on_paste(self, event: events.Paste) -> None:
-        if self._session is None:
+        if not self.takes_input:
             return
         event.stop()
         self._scroll_history(0)

@@ -156,6 +156,13 @@ class GroupedContainerTable(ContainerTable):
             group = self.group_of(cursor)
             if group is not None and group.key in self.collapsed:
                 cursor = group.key  # its container is folded away: the cursor goes to its project
+        if grouped:
+            self._sync(cursor)
+            return
+        # Column widths only ever grow: drop the ones the group rows widened.
+        self.clear(columns=True)
+        self._shown.clear()
+        self._add_columns()
         self._sync(cursor)
 
     def toggle_collapsed(self, key: str) -> None:

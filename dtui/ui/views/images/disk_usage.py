@@ -59,8 +59,10 @@ _PRUNES: dict[str, tuple[str, str, PruneCall]] = {
 }
 """Action id -> (what, the question's words, the call)."""
 
-COLUMNS = (("kind", "Type"), ("total", "Total"), ("active", "Active"), ("size", "Size"),
-           ("reclaimable", "Reclaimable"))
+COLUMNS = (("kind", "Type", 13), ("total", "Total", 6), ("active", "Active", 6), ("size", "Size", 8),
+           ("reclaimable", "Reclaimable", 15))
+"""Key, header and width: fixed widths, since a DataTable that widens its columns once the rows
+arrive repaints the rows but not the header (the header stayed at the width of its labels)."""
 
 
 def usage_cells(line: UsageLine) -> tuple[Text, ...]:
@@ -115,9 +117,9 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         hosts = self.view_host.hosts
         if len(hosts) > 1:
-            self.table.add_column(Text("Host", style="bold"), key="host")
-        for key, label in COLUMNS:
-            self.table.add_column(Text(label, style="bold"), key=key)
+            self.table.add_column(Text("Host", style="bold"), key="host", width=24)
+        for key, label, width in COLUMNS:
+            self.table.add_column(Text(label, style="bold"), key=key, width=width)
         self.table.focus()
         self.measure()
 
