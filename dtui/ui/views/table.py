@@ -426,10 +426,11 @@ class ResourceTable(DataTable[Text], Generic[T]):
         self.release_kept()
         self._sync()
 
-    def _rebuild_columns(self) -> None:
+    def _rebuild_columns(self, cursor: str | None = None) -> None:
+        """Build the columns afresh (their widths only ever grow), keeping the cursor row."""
         if not self.is_mounted:
             return
-        cursor = self.cursor_key
+        cursor = cursor or self.cursor_key
         self.clear(columns=True)
         self._shown.clear()
         self._fitted = ()

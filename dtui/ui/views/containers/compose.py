@@ -160,10 +160,7 @@ class GroupedContainerTable(ContainerTable):
             self._sync(cursor)
             return
         # Column widths only ever grow: drop the ones the group rows widened.
-        self.clear(columns=True)
-        self._shown.clear()
-        self._add_columns()
-        self._sync(cursor)
+        self._rebuild_columns(cursor)
 
     def toggle_collapsed(self, key: str) -> None:
         """Fold an unfolded group, unfold a folded one (the cursor goes to the group row)."""
