@@ -23,8 +23,8 @@ IMAGES = "images"
 NONE_REFERENCE = "<none>"
 """What a dangling image shows as its repository:tag."""
 
-CONTAINER_COUNT_ACTIONS = frozenset({"create", "destroy"})
-"""Container events that change how many containers use an image."""
+CONTAINER_COUNT_ACTIONS = frozenset({"create", "destroy", "remove"})
+"""Container events that change how many containers use an image (``remove``: Podman's ``destroy``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,15 +55,22 @@ class NetworkRow:
 
 
 def join_attached(networks: Iterable[Network], containers: Iterable[ContainerSummary]) -> list[NetworkRow]:
-    """Each network with the containers connected to it."""
+    """Each network with the containers connected to it.
+
+    Podman's container list gives the network's name as its ``NetworkID``: a network matches
+    by id, else by name.
+    """
     attached: dict[str, list[Attached]] = {}
     for container in containers:
         for network_id in container.network_ids:
             attached.setdefault(network_id, []).append(Attached(container.id, container.name or container.short_id))
     return [
-        NetworkRow(network, tuple(sorted(attached.get(network.id, ()), key=lambda a: a.name)))
-        for network in networks
+        NetworkRow(network, tuple(sorted(_attached_to(attached, network), key=lambda a: a.name))) for network in networks
     ]
+
+
+def _attached_to(attached: dict[str, list[Attached]], network: Network) -> list[Attached]:
+    return attached.get(network.id) or attached.get(network.name) or []
 
 
 async def list_networks(client: EngineClient) -> Sequence[NetworkRow]:

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
 
 VOLUMES = "volumes"
-USER_EVENTS = frozenset({"create", "destroy"})
-"""Volume events that change the listing, and container events that change who uses one."""
+USER_EVENTS = frozenset({"create", "destroy", "remove"})
+"""Volume events that change the listing, and container events that change who uses one.
+
+Podman says ``remove`` where Docker says ``destroy`` (for containers and volumes)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,12 +42,16 @@ def test_joins_name_each_objects_containers() -> None:
     attached = [_container("web", networks={"app": {"NetworkID": "n1"}})]
     networks = join_attached([Network.from_api({"Id": "n1", "Name": "app"}), Network.from_api({"Id": "n2"})], attached)
     assert [[a.name for a in row.attached] for row in networks] == [["web"], []]
+    on_podman = [_container("web", networks={"app": {"NetworkID": "app"}})]  # Podman: the name as NetworkID
+    networks = join_attached([Network.from_api({"Id": "n1", "Name": "app"}), Network.from_api({"Id": "n2"})], on_podman)
+    assert [[a.name for a in row.attached] for row in networks] == [["web"], []]
 
 
 def test_volumes_follow_volume_events_and_container_create_and_destroy_only() -> None:
     kind = volumes_kind()
-    assert kind.stream_filters() == {"type": ["container", "volume"], "event": ["create", "destroy"]}
+    assert kind.stream_filters() == {"type": ["container", "volume"], "event": ["create", "destroy", "remove"]}
     assert kind.concerns(_event("volume", "destroy")) and kind.concerns(_event("container", "destroy"))
+    assert kind.concerns(_event("container", "remove")) and kind.concerns(_event("volume", "remove"))  # Podman
     assert not kind.concerns(_event("container", "start")) and not kind.concerns(_event("network", "create"))
     network = networks_kind()
     assert network.concerns(_event("network", "connect")) and network.concerns(_event("network", "disconnect"))

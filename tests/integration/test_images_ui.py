@@ -23,6 +23,8 @@ from tests.support.wait import wait_until
 
 SIZE = (120, 40)
 SESSION_LABEL = f"{support.TEST_LABEL}={support.SESSION_ID}"
+IN_USE = "is in use by a container" if support.on_podman() else "is using its referenced image"
+"""The engine's own words refusing to remove an image a container uses."""
 
 
 def _reference(name: str) -> str:
@@ -35,8 +37,19 @@ def _app(host: str) -> DtuiApp:
 
 
 def _names(screen: ImagesScreen) -> list[str]:
+    """The names shown, without the registry Podman adds (``docker.io/``)."""
     table = screen.table
-    return [row.name for key in table.visible_keys() if (row := table.get(key)) is not None]
+    return [support.short_image(row.name) for key in table.visible_keys() if (row := table.get(key)) is not None]
+
+
+def _engine_reference(reference: str) -> str:
+    """The reference as the engine lists it (Podman names the registry)."""
+    return f"docker.io/{reference}" if support.on_podman() else reference
+
+
+def _listed_id(image_id: str) -> str:
+    """An image id as the listing gives it (Podman's commit answers it without ``sha256:``)."""
+    return image_id if ":" in image_id else f"sha256:{image_id}"
 
 
 def _notified(app: DtuiApp, text: str) -> bool:
@@ -54,9 +67,9 @@ async def test_images_view_lists_tags_refuses_a_used_image_and_prunes_the_dangli
         client.post(f"/images/{support.TEST_IMAGE}/tag",
                     params={"repo": support.session_repository(), "tag": "ui-listed"}).raise_for_status()
     source = make_container(["true"], start=False)
-    used_id = support.commit_image(engine_host, source, _reference("ui-used"))
+    used_id = _listed_id(support.commit_image(engine_host, source, _reference("ui-used")))
     user = make_container(["true"], start=False, Image=_reference("ui-used"))
-    dangling_id = support.commit_image(engine_host, source)
+    dangling_id = _listed_id(support.commit_image(engine_host, source))
     app = _app(engine_host)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
@@ -67,7 +80,7 @@ async def test_images_view_lists_tags_refuses_a_used_image_and_prunes_the_dangli
         screen.prune_filters = {"label": [SESSION_LABEL]}
         await _until(pilot, lambda: _reference("ui-listed") in _names(screen), "the tag made in the test")
         assert support.TEST_IMAGE in _names(screen), "the same image shows once per tag"
-        used_key = row_key(engine_host, f"{used_id} {_reference('ui-used')}")
+        used_key = row_key(engine_host, f"{used_id} {_engine_reference(_reference('ui-used'))}")
         assert screen.table.get_cell(used_key, "used").plain == "1", "joined from the container list"
         assert screen.table.get(row_key(engine_host, dangling_id)) is not None
         assert screen.table.get_cell(row_key(engine_host, dangling_id), "name").plain == "<none>"
@@ -77,7 +90,7 @@ async def test_images_view_lists_tags_refuses_a_used_image_and_prunes_the_dangli
         await pilot.press("D")
         assert isinstance(app.screen, ImageRemoveScreen)
         await pilot.press("y")
-        await _until(pilot, lambda: _notified(app, "is using its referenced image"), "the engine's refusal")
+        await _until(pilot, lambda: _notified(app, IN_USE), "the engine's refusal")
         assert _notified(app, user[:12]), "the engine's own text names the container"
         assert app.screen is screen and screen.table.get(used_key) is not None
 

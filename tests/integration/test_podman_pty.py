@@ -2,8 +2,8 @@
 
 One session on the Podman run's engine: the table lists the container and the status line
 says Podman; stop and start (confirmed) reach the engine; the log screen follows new lines;
-the detail pane shows Inspect, Processes, Changes and Stats (Podman's 5 s cadence said).
-Exec from the shell pane is not covered yet: that pane is not on main.
+the detail pane shows Inspect, Processes, Changes and Stats (Podman's 5 s cadence said);
+a shell in the pane (E) runs a command and reports its exit code.
 """
 
 from __future__ import annotations
@@ -77,6 +77,17 @@ def test_dtui_on_the_podman_socket_lists_stops_starts_follows_and_shows_the_pane
                 terminal.wait_for(shown, timeout=20, start=mark)
         terminal.send("\x1b", pause=0.5)
         terminal.send("\x1b", pause=0.5)
+
+        mark = len(terminal.output)
+        terminal.send("E")  # a shell in the pane, exec'd through Podman
+        mark = terminal.wait_for(b"Run in", timeout=10, start=mark)
+        terminal.send("\r", pause=0.5)
+        mark = terminal.wait_for(b"# ", timeout=20, start=mark)
+        terminal.send("echo hi-$((6*7))\r")
+        mark = terminal.wait_for(b"hi-42", timeout=15, start=mark)
+        terminal.send("exit 4\r")
+        terminal.wait_for(b"The shell exited with code 4.", timeout=15, start=mark)
+        terminal.send("\x17", pause=0.5)  # ctrl+w closes the ended tab
         assert terminal.alive(), "dtui died"
         terminal.send("q", pause=0.5)
         assert terminal.process.wait(timeout=10) == 0

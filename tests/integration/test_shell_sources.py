@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dtui.engine.client import EngineClient
 from dtui.engine.exec import parse_detach_keys
 from dtui.ui.terminal.sources import AttachSource, ExecSource, Outcome, Session
+from tests.support import engine as support
 
 WAIT_SECONDS = 20
 
@@ -35,7 +36,9 @@ async def test_exit_codes_a_stopped_container_and_a_detached_attach(
     missing = ExecSource(engine, sleeper, ["/no/such/shell"])
     async with missing.open((24, 80)) as session:
         await _read_until(session, None)
-    assert await missing.outcome() == Outcome("The command exited with code 126 (not executable).", failed=True)
+    # Podman reports a missing executable as 127, Docker as 126 (its runtime's exec failed).
+    said = "127 (command not found)" if support.on_podman() else "126 (not executable)"
+    assert await missing.outcome() == Outcome(f"The command exited with code {said}.", failed=True)
 
     shell = ExecSource(engine, sleeper)  # the first shell found: busybox has /bin/sh only
     async with shell.open((24, 80)) as session:

@@ -28,6 +28,9 @@ from tests.ui.screen_host import type_text
 
 SIZE = (120, 30)
 OURS = {support.TEST_LABEL: support.SESSION_ID}
+# The engines' own words for a volume or network still in use.
+IN_USE = "is being used by" if support.on_podman() else "volume is in use"
+HAS_ENDPOINTS = "has associated containers" if support.on_podman() else "active endpoints"
 
 
 def _notified(app: DtuiApp, words: str) -> bool:
@@ -64,7 +67,7 @@ async def test_volume_in_use_refuses_removal_then_goes(
         await pilot.press("D")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await wait_until(pilot, lambda: _notified(app, "volume is in use"), what="the engine's refusal")
+        await wait_until(pilot, lambda: _notified(app, IN_USE), what="the engine's refusal")
         with support.sync_client(engine_host) as client:
             client.delete(f"/containers/{user}", params={"force": "1"}).raise_for_status()
         # The container's destroy event re-lists: nobody uses it now.
@@ -92,7 +95,7 @@ async def test_network_connect_disconnect_from_the_view_and_from_elsewhere_then_
         await wait_until(pilot, lambda: _cell(app, engine_host, created.id, "attached") == f"nuser-{support.SESSION_ID}")
         assert [e.container_id for e in (await engine.networks.inspect(created.id)).containers] == [container]
         await pilot.press("D", "y")  # attached: the engine refuses, in its words
-        await wait_until(pilot, lambda: _notified(app, "active endpoints"), what="the engine's refusal")
+        await wait_until(pilot, lambda: _notified(app, HAS_ENDPOINTS), what="the engine's refusal")
         await pilot.press("X")
         await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))
         await pilot.press("enter")

@@ -21,8 +21,12 @@ NETWORKS_GROUP = "Networks"
 
 
 async def remove_network(client: EngineClient, row: NetworkRow, context: ActionContext) -> None:
-    """``DELETE /networks/{id}``."""
-    await client.networks.remove(row.id)
+    """``DELETE /networks/{id}`` (by name on Podman).
+
+    Podman 4.3 removes a network that containers are still connected to when asked by its
+    full id (and answers 204); by name it refuses, as Docker does.
+    """
+    await client.networks.remove(row.name if client.is_podman and row.name else row.id)
 
 
 NETWORK_ACTIONS = ActionTable("networks", (
