@@ -127,3 +127,26 @@ def test_the_fast_paths_draw_exactly_what_pyte_draws() -> None:
         assert emulator.cursor[:2] == (reference.cursor.x, reference.cursor.y), (seed, text)
         history = [[line[x] for x in range(columns)] for line in emulator.history]
         assert history == [[line[x] for x in range(columns)] for line in reference.scrolled], (seed, text)
+
+
+def test_a_flood_past_the_history_draws_what_pyte_keeps() -> None:
+    """Lines that scroll out of a short history within one read are skipped, not mis-drawn."""
+    for seed in range(100):
+        rnd = random.Random(seed)
+        columns, lines, kept = rnd.randint(3, 12), rnd.randint(2, 6), rnd.randint(0, 8)
+        text = "".join(rnd.choice(["\r\n", "\n", "\r", "ab", "XYZ 09" * rnd.randint(1, 3)]) for _ in range(300))
+        reference = _ReferenceScreen(columns, lines)
+        pyte.Stream(reference).feed(text)
+        emulator = Emulator(columns, lines, history=kept)
+        data, position = text.encode(), 0
+        while position < len(data):
+            size = rnd.randint(1, 2000)
+            emulator.feed(data[position : position + size])
+            position += size
+        cells = [[emulator.line(y)[x] for x in range(columns)] for y in range(lines)]
+        assert cells == [[reference.buffer[y][x] for x in range(columns)] for y in range(lines)], (seed, text)
+        assert emulator.cursor[:2] == (reference.cursor.x, reference.cursor.y), (seed, text)
+        assert emulator.scrolled_off == len(reference.scrolled), (seed, text)
+        history = [[line[x] for x in range(columns)] for line in emulator.history]
+        expected = reference.scrolled[len(reference.scrolled) - kept :] if kept else []
+        assert history == [[line[x] for x in range(columns)] for line in expected], (seed, text)

@@ -44,6 +44,8 @@ _DROPPED: Final = dict.fromkeys([*range(0x01, 0x07), *range(0x10, 0x1B), *range(
 _PLAIN: Final = re.compile("[\x20-\x7e\r\n]*")
 """Output of the fast path: printable ASCII, CR and LF only."""
 
+_PRINTABLE: Final = "".join(map(chr, range(0x20, 0x7F)))
+
 _UNSAFE = frozenset(
     [chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA0)]
     + ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
@@ -153,33 +155,40 @@ class _Screen(pyte.Screen):
     def draw_plain_lines(self, text: str) -> None:
         """Printable ASCII, CR and LF drawn in one go (a flood of output), as pyte would draw them.
 
-        The screen's rows are shifted once per chunk instead of once per line.
+        The screen's rows are shifted once per chunk instead of once per line, cells are set a
+        row piece at a time, and lines that would scroll out of the bounded history before the
+        chunk ends are only counted, not drawn.
         """
         cursor: Any = self.cursor
-        cells, attrs = self._cells_of(cursor.attrs), cursor.attrs
+        cell_of = self._printable_cells(cursor.attrs).__getitem__
         columns, lines, buffer = self.columns, self.lines, self.buffer
+        blank = self.default_char
         rows: list[Any] = [buffer.get(y) for y in range(lines)]
         gone: list[Any] = []
         x, y = cursor.x, cursor.y
         start_y = y
-        for number, part in enumerate(text.split("\n")):
+        parts = text.split("\n")
+        # A line followed by this many more ends up past the history (and the screen): not drawn.
+        drawn_from = len(parts) - (lines + (self.history.maxlen or 0) + 2)
+        for number, part in enumerate(parts):
             if number:
-                y = self._next_row(rows, gone, y)
+                y = self._next_row(rows, gone, y, blank)
+            keep = number >= drawn_from
             for index, piece in enumerate(part.split("\r")):
                 if index:
                     x = 0
-                start = 0
-                while start < len(piece):
+                start, size = 0, len(piece)
+                while start < size:
                     if x >= columns:
-                        x, y = 0, self._next_row(rows, gone, y)
-                    row = rows[y]
-                    if row is None:
-                        row = rows[y] = StaticDefaultDict(self.default_char)
-                    chunk = piece[start : start + columns - x]
-                    for character in chunk:
-                        row[x] = cells.get(character) or self._cell(cells, attrs, character)
-                        x += 1
-                    start += len(chunk)
+                        x, y = 0, self._next_row(rows, gone, y, blank)
+                    count = min(size - start, columns - x)
+                    if keep:
+                        row = rows[y]
+                        if row is None:
+                            row = rows[y] = StaticDefaultDict(blank)
+                        row.update(zip(range(x, x + count), map(cell_of, piece[start : start + count]), strict=True))
+                    x += count
+                    start += count
         for line, row in enumerate(rows):
             if row is None:
                 buffer.pop(line, None)
@@ -190,13 +199,22 @@ class _Screen(pyte.Screen):
         cursor.x, cursor.y = x, y
         self.dirty.update(range(lines) if gone else range(start_y, y + 1))
 
-    def _next_row(self, rows: list[Any], gone: list[Any], y: int) -> int:
+    def _next_row(self, rows: list[Any], gone: list[Any], y: int, blank: Char) -> int:
         if y < self.lines - 1:
             return y + 1
         top = rows.pop(0)
-        gone.append(top if top is not None else StaticDefaultDict(self.default_char))
+        gone.append(top if top is not None else StaticDefaultDict(blank))
         rows.append(None)
         return y
+
+    def _printable_cells(self, attrs: Char) -> dict[str, Char]:
+        """The cells of every printable ASCII character in ``attrs``'s style."""
+        cells = self._cells_of(attrs)
+        if len(cells) < len(_PRINTABLE):
+            for character in _PRINTABLE:
+                if character not in cells:
+                    self._cell(cells, attrs, character)
+        return cells
 
     def _cells_of(self, attrs: Char) -> dict[str, Char]:
         cells = self._cells.get(attrs)

@@ -33,6 +33,8 @@ RESIZE_DEBOUNCE_SECONDS: Final = 0.15
 MAX_QUEUED_INPUTS: Final = 1024
 """Key presses and pastes waiting to be written; more ring the bell instead."""
 MAX_STYLES: Final = 4096
+MAX_READ_AHEAD: Final = 1 << 20
+"""Output bytes read ahead of the emulator at most (a flood waits in the socket beyond this)."""
 WHEEL_LINES: Final = 3
 DEFAULT_SIZE: Final = (24, 80)
 
@@ -51,6 +53,53 @@ def cell_colour(name: str) -> Color | None:
         except ValueError:
             return None
     return None
+
+
+class _Reads:
+    """The session's output read ahead by a task of its own, handed out as everything that arrived.
+
+    While the widget feeds one piece, the next reads pile up (bounded by ``MAX_READ_AHEAD``)
+    and go to the emulator in one feed: a flood costs one pass per frame, not one per read.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._pieces: list[bytes] = []
+        self._size = 0
+        self._arrived = asyncio.Event()
+        self._room = asyncio.Event()
+        self._task = asyncio.create_task(self._read_all())
+
+    async def _read_all(self) -> None:
+        while data := await self._session.read():
+            self._pieces.append(data)
+            self._size += len(data)
+            self._arrived.set()
+            while self._size >= MAX_READ_AHEAD:
+                self._room.clear()
+                await self._room.wait()
+        self._arrived.set()
+
+    async def take(self) -> bytes:
+        """Everything read so far (waiting for some); ``b""`` at the end. Read errors are raised here."""
+        while not self._pieces:
+            if self._task.done():
+                self._task.result()  # the session's error, if it failed
+                return b""
+            self._arrived.clear()
+            arrived = asyncio.ensure_future(self._arrived.wait())
+            try:
+                await asyncio.wait([self._task, arrived], return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                arrived.cancel()
+        data = b"".join(self._pieces)
+        self._pieces, self._size = [], 0
+        self._room.set()
+        return data
+
+    def close(self) -> None:
+        """Stop reading (the session is closing)."""
+        self._task.cancel()
 
 
 class TerminalView(Widget, can_focus=True):
@@ -155,12 +204,14 @@ class TerminalView(Widget, can_focus=True):
                 self._invalidate({self.emulator.cursor[1]})
                 self.screen.refresh_bindings()  # the footer shows the terminal's keys only
                 writer = asyncio.create_task(self._write_inputs(session))
+                reads = _Reads(session)
                 try:
-                    while data := await session.read():
+                    while data := await reads.take():
                         await self._feed(data)
                 finally:
                     self._session = None
                     writer.cancel()
+                    reads.close()
             outcome = await self.source.outcome()
         except EngineError as error:
             outcome = failure(error)
