@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.render import measure
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowDoesNotExist
+from textual.widgets._data_table import default_cell_formatter
+from textual.widgets.data_table import CellKey, ColumnKey, RowDoesNotExist, RowKey
 
 from dtui.ui.safe_text import safe_line
 
@@ -115,6 +118,19 @@ class _KeyedCell(Text):
         self.row_key = key
 
 
+def cell_width(cell: object, measure_other: Callable[[object], int]) -> int:
+    """The width a one-line cell needs: what Rich measures for a :class:`Text`, without a console.
+
+    DataTable measures every cell through ``console.options``, which asks the operating
+    system for the terminal size three times per cell: most of the cost of a first listing.
+    A Text's measured maximum is its widest line, so that is computed here directly; other
+    cells go to ``measure_other``.
+    """
+    if isinstance(cell, Text):
+        return max(map(cell_len, cell.plain.splitlines()), default=0)
+    return measure_other(cell)
+
+
 def is_subsequence(word: str, text: str) -> bool:
     """True when the letters of ``word`` appear in ``text`` in order (``wb`` in ``web``)."""
     position = 0
@@ -177,6 +193,41 @@ class ResourceTable(DataTable[Text], Generic[T]):
 
     def on_resize(self) -> None:
         self._sync()
+
+    # -- column widths: DataTable's own bookkeeping, measured without the console --------
+
+    def _measure(self, cell: object) -> int:
+        return measure(self.app.console, default_cell_formatter(cell, wrap=False, height=1), 1)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Widen columns for new rows (every row is one line high, no labels), then size the table."""
+        columns = self.ordered_columns
+        for row_key in new_rows:
+            cells = self._data.get(row_key) if row_key in self._row_locations else None
+            if cells is None:
+                continue  # removed before the table went idle
+            for column in columns:
+                width = cell_width(cells.get(column.key), self._measure)
+                column.content_width = max(column.content_width, width)
+        super()._update_dimensions(())  # no new rows left: only the virtual size
+
+    def _update_column_widths(self, updated_cells: set[CellKey]) -> None:
+        """Fit columns to updated cells; a column where one shrank is measured again once."""
+        shrunk: set[ColumnKey] = set()
+        for row_key, column_key in updated_cells:
+            column, cells = self.columns.get(column_key), self._data.get(row_key)
+            if column is None or cells is None or row_key not in self.rows:
+                continue
+            width = cell_width(cells.get(column_key), self._measure)
+            if width < column.content_width:
+                shrunk.add(column_key)
+            else:
+                column.content_width = max(width, cell_width(column.label, self._measure))
+        for column_key in shrunk:
+            column = self.columns[column_key]
+            widths = [cell_width(cell, self._measure) for cell in self.get_column(column_key)]
+            column.content_width = max([*widths, cell_width(column.label, self._measure)])
+        self._require_update_dimensions = True
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The cursor moved: kept rows it left may go (see :meth:`keep`)."""

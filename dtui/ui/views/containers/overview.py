@@ -27,6 +27,7 @@ class OverviewMixin(HostsMixin):
 
     _samplers: dict[str, OverviewSampler]
     _overview_workers: dict[str, Worker[None]]
+    _sampling_soon: set[str]  # hosts whose sampler starts after the next paint
     _overview_on: bool  # False while another screen is on top
     _started: bool
 
@@ -96,9 +97,10 @@ class OverviewMixin(HostsMixin):
             if not ids and host not in self._samplers:
                 continue
             self._sampler_of(host).set_containers(ids)
-            worker = self._overview_workers.get(host)
-            if self._overview_on and ids and (worker is None or worker.is_finished):
-                self._overview_workers[host] = self.sample_overview(host)
+            if self._overview_on and ids and self._sampler_idle(host) and host not in self._sampling_soon:
+                # Stats connections wait for the screen to paint: the rows come first.
+                self._sampling_soon.add(host)
+                self.call_after_refresh(self._start_sampling, host)
         table = self.containers_table
         stale = {
             key: StatsCells() for key in table.stats_keys()
@@ -106,6 +108,18 @@ class OverviewMixin(HostsMixin):
         }
         if stale:
             table.set_many_stats(stale)
+
+    def _sampler_idle(self, host: str) -> bool:
+        worker = self._overview_workers.get(host)
+        return worker is None or worker.is_finished
+
+    def _start_sampling(self, host: str) -> None:
+        """Start sampling ``host`` if it still has running rows in view and the overview is on."""
+        self._sampling_soon.discard(host)
+        sampler = self._samplers.get(host)
+        if self.is_mounted and self._overview_on and sampler is not None and sampler.container_ids \
+                and self._sampler_idle(host):
+            self._overview_workers[host] = self.sample_overview(host)
 
     def on_overview_sampled(self, message: OverviewSampled) -> None:
         table = self.containers_table

@@ -55,6 +55,7 @@ class MainScreen(ShellsMixin, KeptMixin, ProjectsMixin):
         self._good_filter = EngineFilter()
         self._samplers: dict[str, OverviewSampler] = {}
         self._overview_workers: dict[str, Worker[None]] = {}
+        self._sampling_soon: set[str] = set()
         self._overview_on = False
         self._started = False
         self._down_noticed: dict[str, float] = {}  # host -> when its outage was last notified
