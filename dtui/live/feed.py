@@ -31,6 +31,10 @@ from dtui.live.kind import Kind, T
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
 
+SETTLING_ACTIONS = frozenset({"die", "kill", "stop"})
+"""Events after which the engine's listing may still show the old state for a moment."""
+SETTLE_SECONDS = 1.0
+"""After such an event the object is listed once more, this much later."""
 DEBOUNCE_SECONDS = 0.1
 PING_SECONDS = 10.0
 """How often a host whose event stream is open is pinged (a silent stream may hide a dead link)."""
@@ -173,6 +177,8 @@ class Feed(Generic[T]):
             self._gone.add(object_id)
         else:
             self._dirty.add(object_id)
+            if event.base_action in SETTLING_ACTIONS:
+                asyncio.get_running_loop().call_later(SETTLE_SECONDS, self.touch, object_id)
         self._schedule_flush()
 
     def report_down(self, error: EngineError | None, retry_in: int) -> None:
