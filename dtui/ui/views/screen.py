@@ -35,6 +35,7 @@ from dtui.ui.screens.modals import ConfirmScreen, HelpScreen, current_keys
 from dtui.ui.views.actions import Action, ActionContext, ActionTable
 from dtui.ui.views.host import ViewHost
 from dtui.ui.views.live import LiveChanged, post_to
+from dtui.ui.views.help_keys import focused_groups, without_keys
 from dtui.ui.views.table import ResourceTable, row_key, split_row_key
 
 T = TypeVar("T")
@@ -296,8 +297,19 @@ class ResourceScreen(Screen[None], Generic[T]):
         return self.check_action(action_id, ()) is not False
 
     def key_rows(self) -> Iterator[tuple[str, str]]:
-        """Help rows from the declared actions, then the keys that work everywhere."""
-        yield from self.ACTIONS.help_rows(lambda a: current_keys(self, self._binding(a)), self._allowed)
+        """Help rows of the focused widget (a pane, the table), the declared actions, the keys that work everywhere.
+
+        The screen's rows leave out the keys the focused widgets take (``/`` searches in
+        the detail pane, it does not open the quick filter there).
+        """
+        focused = focused_groups(self)
+        screen_rows = self.ACTIONS.help_rows(lambda a: current_keys(self, self._binding(a)), self._allowed)
+        if self.focused is self.table:  # the usual focus: the screen's own keys come first
+            yield from without_keys(screen_rows, focused)
+            yield from focused
+        else:
+            yield from focused
+            yield from without_keys(screen_rows, focused)
         yield from EVERYWHERE_ROWS
 
     def action_help(self) -> None:

@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
@@ -142,12 +141,6 @@ class ResourceTable(FittedTable[Column[Any]], Generic[T]):
     again every :data:`~dtui.ui.views.table_time.TICK_SECONDS` for the rows in view
     (:meth:`tick`).
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("home", "scroll_top", "First row", show=False, id="table.first_row"),
-        Binding("end", "scroll_bottom", "Last row", show=False, id="table.last_row"),
-    ]
-    """Home and End move the cursor to the first and last row (DataTable scrolls sideways)."""
 
     COLUMNS: ClassVar[tuple[Column[Any], ...]] = ()
     SORTS: ClassVar[Mapping[str, Sort[Any]]] = {}

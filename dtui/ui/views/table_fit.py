@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Generic, Protocol, TypeVar
 
 from rich.text import Text
-from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, ColumnKey, RowKey
+
+from dtui.ui.views.row_table import RowTable
 
 
 class FitColumn(Protocol):
@@ -110,7 +111,7 @@ def fit_columns(wanted: Sequence[C], width_of: Callable[[C], int], room: int) ->
     return tuple(column.key for column in wanted if column.key in chosen)
 
 
-class FittedTable(DataTable[Text], Generic[C]):
+class FittedTable(RowTable, Generic[C]):
     """A one-line-per-row DataTable whose columns fit the width and are as wide as their widest cell.
 
     A subclass gives :attr:`columns_wanted` and :meth:`header`, tells :meth:`count_widths`
@@ -119,7 +120,7 @@ class FittedTable(DataTable[Text], Generic[C]):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
         self._widths = WidthTally()
         self._fitted: tuple[str, ...] = ()
 

@@ -30,6 +30,7 @@ from dtui.ui.views.containers.table import human_size
 from dtui.ui.views.host import ViewHost
 from dtui.ui.views.images.dialogs import PruneScreen
 from dtui.ui.views.images.screen import host_labels
+from dtui.ui.views.row_table import RowTable
 from dtui.ui.views.table import row_key, split_row_key
 from dtui.ui.worker_errors import ReportsWorkerErrors
 
@@ -110,7 +111,7 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Disk usage", style="bold"), id="disk-usage-title")
-        yield DataTable[Text](id="disk-usage", cursor_type="row", zebra_stripes=False)
+        yield RowTable(id="disk-usage")
         yield Static(Text("measuring…", style="italic"), id="disk-usage-status")
         yield Footer()
 
