@@ -260,6 +260,16 @@ class ResourceTable(FittedTable[Column[Any]], Generic[T]):
         """Rows shown (dimmed) only because they are kept: their listing left them out."""
         return set(self._held)
 
+    @property
+    def stale_hosts(self) -> frozenset[str]:
+        """The hosts whose engine does not answer (their rows may be out of date)."""
+        return frozenset(self._stale_hosts)
+
+    @property
+    def host_labels(self) -> dict[str, str]:
+        """The short names of the hosts in the table (see :meth:`set_hosts`)."""
+        return dict(self._host_labels)
+
     def is_stale(self, key: str) -> bool:
         """True when the row's host is unreachable (what it shows may be out of date)."""
         return split_row_key(key)[0] in self._stale_hosts
