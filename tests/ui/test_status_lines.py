@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 
 from dtui.live.changes import HostDown, HostUp
 from dtui.ui.app import DtuiApp
+from dtui.ui.screens.modals import HelpScreen
 from dtui.ui.views.containers.screen import MainScreen
 from dtui.ui.views.images.disk_usage import DiskUsageScreen
 from dtui.ui.views.images.screen import ImagesScreen
@@ -52,6 +53,9 @@ async def test_every_pushed_view_says_read_only_and_an_unreachable_host() -> Non
         assert _line(app).startswith("Images  READ-ONLY  5 of 5")
         await _open(pilot, app, "U", DiskUsageScreen)
         assert _line(app) == "Disk usage  READ-ONLY"
+        await pilot.press("question_mark")  # its table is a dtui table too: Home/End, listed under it
+        assert isinstance(app.screen, HelpScreen) and ("home", "First row") in app.screen.rows
+        await pilot.press("escape")
         await _open(pilot, app, "W", ServicesScreen)
         assert _line(app).startswith("Swarm services  READ-ONLY  1 service")
         await _open(pilot, app, "V", VolumesScreen)

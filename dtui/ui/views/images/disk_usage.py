@@ -29,6 +29,7 @@ from dtui.ui.views.actions import Action, ActionTable
 from dtui.ui.views.containers.table import human_size
 from dtui.ui.views.host import ViewHost
 from dtui.ui.views.images.dialogs import PruneScreen
+from dtui.ui.views.help_keys import focused_groups, without_keys
 from dtui.ui.views.images.screen import host_labels
 from dtui.ui.views.row_table import RowTable
 from dtui.ui.views.status_line import StatusLine, status_text
@@ -277,7 +278,8 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
     def action_help(self) -> None:
         """List this screen's keys."""
         rows = self.ACTIONS.help_rows(lambda a: current_keys(self, self._binding(a)), self._allowed)
-        self.app.push_screen(HelpScreen(self.HELP_TITLE, list(rows)))
+        focused = focused_groups(self)
+        self.app.push_screen(HelpScreen(self.HELP_TITLE, [*without_keys(rows, focused), *focused]))
 
     def palette_commands(self) -> Iterator[SystemCommand]:
         """The palette entries of this screen."""
