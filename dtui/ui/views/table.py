@@ -5,7 +5,9 @@ filter, in the chosen order. Every change goes through :meth:`ResourceTable._syn
 removes, adds or updates only the rows and cells that differ, and keeps the cursor on the
 same object. A subclass declares :attr:`~ResourceTable.COLUMNS`, :attr:`~ResourceTable.SORTS`
 and what the quick filter searches; marks, pending states, the Host column and stale rows
-(an unreachable host) come with the base.
+(an unreachable host) come with the base. Column widths and which columns fit are in
+:mod:`dtui.ui.views.table_fit`, relative-time cells in :mod:`dtui.ui.views.table_time`, and
+Home/End in :mod:`dtui.ui.views.row_table`.
 """
 
 from __future__ import annotations
