@@ -470,3 +470,19 @@ async def test_row_keys_are_host_and_id() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         assert _table(app).visible_keys() == [row_key(HOST, next(iter(docker.containers)))]
+
+
+async def test_home_and_end_go_to_the_first_and_last_row() -> None:
+    docker = _fleet(40)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        table = _table(app)
+        await pilot.press("down", "down")
+        await pilot.press("end")
+        await _settle(pilot, 0.1)
+        assert table.cursor_row == 39 and _cursor_name(app) == _names(app)[-1]
+        assert table.scroll_x == 0 and table.scroll_y == table.max_scroll_y > 0
+        await pilot.press("home")
+        await _settle(pilot, 0.1)
+        assert table.cursor_row == 0 and table.scroll_y == 0 and table.scroll_x == 0

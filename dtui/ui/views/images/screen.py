@@ -52,6 +52,7 @@ class ImagesScreen(ReportsWorkerErrors, DetailScreen[ImageRow]):
     NOUN: ClassVar[str] = "images"
     HELP_TITLE: ClassVar[str] = "Images: keys"
     CLOSES_ON_ESCAPE: ClassVar[bool] = True
+    TITLE_TEXT: ClassVar[str] = "Images"
     DETAIL_TABS: ClassVar[tuple[DetailTab, ...]] = IMAGE_TABS
 
     def __init__(self) -> None:
@@ -60,6 +61,7 @@ class ImagesScreen(ReportsWorkerErrors, DetailScreen[ImageRow]):
         """More ``/images/prune`` filters (``label``): tests on a shared engine prune only their own."""
 
     def compose(self) -> ComposeResult:
+        yield self.status_line()
         yield ImageTable(id="images")
         yield self.detail_pane()
         yield Input(placeholder="quick filter: tag, id or container (Esc clears)", id="quick-filter")
