@@ -1,8 +1,8 @@
 """Small dialogs of the main screen, each returning a typed result.
 
-Confirm ("... [y/N]"), signal picker, rename prompt, engine filter prompt, remove options,
-and a plain help list. Prompts reach the user as ``Text`` (never parsed as markup): they
-may hold container names.
+Confirm ("... [y/N]"), signal picker, a typed single-value prompt (rename, engine filter),
+remove options and a plain help list. Prompts reach the user as ``Text`` (never parsed as
+markup): they may hold container names.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -23,11 +23,13 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dtui.engine.spec import valid_name
-from dtui.core.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
+from dtui.core.engine_filter import EngineFilter, parse_engine_filter
 from dtui.ui.safe_text import safe_line
 
 SIGNALS = ("TERM", "KILL", "HUP", "INT", "QUIT", "USR1", "USR2")
 _SIGNAL_RULE = re.compile(r"^(?:SIG)?[A-Z0-9+-]+$|^\d+$")
+
+ValueT = TypeVar("ValueT")
 
 
 def _prompt(text: Text | str) -> Text:
@@ -157,7 +159,78 @@ class SignalPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RenamePrompt(ModalScreen[str | None]):
+class ValuePrompt(ModalScreen[ValueT | None], Generic[ValueT]):
+    """Ask for one typed value: Enter closes with it once :meth:`parse` accepts it, Esc with None.
+
+    A subclass declares its own ``escape`` binding to :meth:`action_cancel` (the binding id is
+    its keymap name) and :meth:`parse`; with :attr:`CHECK_AS_TYPED` the problem shows as
+    the user types, else when Enter is refused.
+
+    Args:
+        question: The prompt (callers sanitize the untrusted parts).
+        value: The text to start from.
+        input_id: The input's id.
+        placeholder: What the empty input shows.
+        restrict: A regular expression the input's text must match.
+    """
+
+    CHECK_AS_TYPED: ClassVar[bool] = False
+
+    def __init__(
+        self, question: Text, value: str = "", *, input_id: str = "value", placeholder: str = "",
+        restrict: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.question = question
+        self._start = value
+        self._input_id = input_id
+        self._placeholder = placeholder
+        self._restrict = restrict
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question)
+            yield Input(self._start, placeholder=self._placeholder, id=self._input_id, restrict=self._restrict)
+            yield Static("", id="error", classes="error")
+
+    def parse(self, text: str) -> ValueT:
+        """The value the input's text stands for.
+
+        Raises:
+            ValueError: What is wrong with it, in words for the user.
+        """
+        raise NotImplementedError
+
+    def _problem(self, text: str) -> str:
+        try:
+            self.parse(text)
+        except ValueError as error:
+            return str(error)
+        return ""
+
+    def _show_problem(self, problem: str) -> None:
+        self.query_one("#error", Static).update(safe_line(problem, style="red"))
+
+    @on(Input.Changed)
+    def _check(self, event: Input.Changed) -> None:
+        if self.CHECK_AS_TYPED:
+            self._show_problem(self._problem(event.value))
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        try:
+            value = self.parse(event.value)
+        except ValueError as error:
+            self._show_problem(str(error))
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        """Close without a value."""
+        self.dismiss(None)
+
+
+class RenamePrompt(ValuePrompt[str]):
     """Ask for a new container name, checked as you type against the engine's rule.
 
     Args:
@@ -167,19 +240,14 @@ class RenamePrompt(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="rename.cancel"),
     ]
+    CHECK_AS_TYPED = True
 
     def __init__(self, current: str) -> None:
-        super().__init__()
+        question = Text("Rename ")
+        question.append_text(safe_line(current, max_length=60, style="bold"))
+        question.append(" to:")
+        super().__init__(question, current, input_id="name")
         self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            question = Text("Rename ")
-            question.append_text(safe_line(self.current, max_length=60, style="bold"))
-            question.append(" to:")
-            yield Static(question)
-            yield Input(value=self.current, id="name")
-            yield Static("", id="error", classes="error")
 
     @staticmethod
     def problem(name: str) -> str:
@@ -188,21 +256,15 @@ class RenamePrompt(ModalScreen[str | None]):
             return ""
         return "2+ characters: a letter or digit, then letters, digits, _ . -"
 
-    @on(Input.Changed)
-    def _check(self, event: Input.Changed) -> None:
-        self.query_one("#error", Static).update(Text(self.problem(event.value), style="red"))
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        if not self.problem(event.value):
-            self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        """Keep the old name."""
-        self.dismiss(None)
+    def parse(self, text: str) -> str:
+        """The new name (refused when the engine would refuse it)."""
+        problem = self.problem(text)
+        if problem:
+            raise ValueError(problem)
+        return text
 
 
-class FilterPrompt(ModalScreen[EngineFilter | None]):
+class FilterPrompt(ValuePrompt[EngineFilter]):
     """Ask for the engine filter (``status=exited label=env=prod limit=5 size=1``).
 
     Args:
@@ -214,32 +276,16 @@ class FilterPrompt(ModalScreen[EngineFilter | None]):
     ]
 
     def __init__(self, current: str) -> None:
-        super().__init__()
+        question = Text(
+            "Engine filter (key=value words; empty clears), e.g.\n"
+            "status=exited label=env=prod ancestor=nginx name=web publish=9001 limit=5 size=1"
+        )
+        super().__init__(question, current, input_id="filter")
         self.current = current
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(
-                Text(
-                    "Engine filter (key=value words; empty clears), e.g.\n"
-                    "status=exited label=env=prod ancestor=nginx name=web publish=9001 limit=5 size=1"
-                )
-            )
-            yield Input(value=self.current, id="filter")
-            yield Static("", id="error", classes="error")
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        try:
-            parsed = parse_engine_filter(event.value)
-        except FilterSyntaxError as error:
-            self.query_one("#error", Static).update(safe_line(str(error), style="red"))
-            return
-        self.dismiss(parsed)
-
-    def action_cancel(self) -> None:
-        """Keep the current filter."""
-        self.dismiss(None)
+    def parse(self, text: str) -> EngineFilter:
+        """The filter (raises :class:`FilterSyntaxError`, a ValueError)."""
+        return parse_engine_filter(text)
 
 
 class HelpScreen(ModalScreen[None]):

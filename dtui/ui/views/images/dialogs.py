@@ -6,14 +6,14 @@ import re
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from dtui.ui.safe_text import safe_line
+from dtui.ui.screens.modals import ValuePrompt
 
 _REFERENCE = re.compile(
     r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?"  # first component, maybe host:port
@@ -80,39 +80,28 @@ class ImageRemoveScreen(ModalScreen[bool | None]):
         self.dismiss(None)
 
 
-class TagPrompt(ModalScreen[str | None]):
+class TagPrompt(ValuePrompt[str]):
     """Ask for a new ``repo[:tag]`` for an image, checked as you type."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="image_tag.cancel"),
     ]
+    CHECK_AS_TYPED = True
 
     def __init__(self, current: str) -> None:
-        super().__init__()
+        question = Text("Tag ")
+        question.append_text(safe_line(current, max_length=60, style="bold"))
+        question.append(" as (repository[:tag]):")
+        super().__init__(question, input_id="reference", placeholder="registry.example:5000/app:1.0")
         self.current = current
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            question = Text("Tag ")
-            question.append_text(safe_line(self.current, max_length=60, style="bold"))
-            question.append(" as (repository[:tag]):")
-            yield Static(question)
-            yield Input(placeholder="registry.example:5000/app:1.0", id="reference")
-            yield Static("", id="error", classes="error")
-
-    @on(Input.Changed)
-    def _check(self, event: Input.Changed) -> None:
-        self.query_one("#error", Static).update(Text(reference_problem(event.value.strip()), style="red"))
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        reference = event.value.strip()
-        if not reference_problem(reference):
-            self.dismiss(reference)
-
-    def action_cancel(self) -> None:
-        """Do not tag."""
-        self.dismiss(None)
+    def parse(self, text: str) -> str:
+        """The reference typed (stripped), refused when the engine would refuse it."""
+        reference = text.strip()
+        problem = reference_problem(reference)
+        if problem:
+            raise ValueError(problem)
+        return reference
 
 
 class PruneScreen(ModalScreen[bool | None]):

@@ -25,6 +25,7 @@ from dtui.engine.errors import EngineError
 from dtui.engine.spec import SpecError
 from dtui.engine.swarm_models import NewService
 from dtui.ui.safe_text import safe_line
+from dtui.ui.screens.modals import ValuePrompt
 from dtui.ui.worker_errors import ReportsWorkerErrors
 
 MAX_REPLICAS = 10_000
@@ -43,7 +44,7 @@ def parse_count(text: str) -> int:
     return int(text)
 
 
-class CountPrompt(ModalScreen[int | None]):
+class CountPrompt(ValuePrompt[int]):
     """Ask for a replica count (Enter scales, Esc cancels).
 
     Args:
@@ -54,28 +55,12 @@ class CountPrompt(ModalScreen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="count.cancel")]
 
     def __init__(self, question: Text, current: int) -> None:
-        super().__init__()
-        self.question = question
+        super().__init__(question.copy().append(" Replicas:"), str(current), input_id="count", restrict=r"[0-9]*")
         self.current = current
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.question.copy().append(" Replicas:"))
-            yield Input(str(self.current), id="count", restrict=r"[0-9]*")
-            yield Static("", id="error", classes="error")
-
-    @on(Input.Submitted, "#count")
-    def _submit(self, event: Input.Submitted) -> None:
-        try:
-            count = parse_count(event.value)
-        except ValueError as error:
-            self.query_one("#error", Static).update(Text(str(error), style="red"))
-            return
-        self.dismiss(count)
-
-    def action_cancel(self) -> None:
-        """Leave the count as it is."""
-        self.dismiss(None)
+    def parse(self, text: str) -> int:
+        """The count (see :func:`parse_count`)."""
+        return parse_count(text)
 
 
 @dataclass(frozen=True, slots=True)
