@@ -30,10 +30,31 @@ SIGNALS = ("TERM", "KILL", "HUP", "INT", "QUIT", "USR1", "USR2")
 _SIGNAL_RULE = re.compile(r"^(?:SIG)?[A-Z0-9+-]+$|^\d+$")
 
 ValueT = TypeVar("ValueT")
+ResultT = TypeVar("ResultT")
 
 
 def _prompt(text: Text | str) -> Text:
     return text if isinstance(text, Text) else Text(text)
+
+
+def yes_no(question: Text) -> Text:
+    """The question followed by a bold `` [y/N]``."""
+    text = question.copy()
+    text.append(" [y/N]", style="bold")
+    return text
+
+
+def named_question(before: str, name: str, after: str) -> Text:
+    """``Rename <name> to:``: dtui's words around an untrusted name (sanitized, bold)."""
+    question = Text(before)
+    question.append_text(safe_line(name, max_length=60, style="bold"))
+    question.append(after)
+    return question
+
+
+def option_line(chosen: bool, key: str, words: str) -> str:
+    """``[x] f  force ...``: one option of an :class:`OptionsConfirm`."""
+    return f"[{'x' if chosen else ' '}] {key}  {words}"
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -53,10 +74,8 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question = _prompt(question)
 
     def compose(self) -> ComposeResult:
-        text = self.question.copy()
-        text.append(" [y/N]", style="bold")
         with Vertical(classes="dialog"):
-            yield Static(text, id="question")
+            yield Static(yes_no(self.question), id="question")
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""
@@ -81,7 +100,40 @@ class RemoveOptions:
     volumes: bool
 
 
-class RemoveScreen(ModalScreen[RemoveOptions | None]):
+class OptionsConfirm(ModalScreen[ResultT | None], Generic[ResultT]):
+    """A ``[y/N]`` question with options under it that keys toggle; Esc (or ``n``) gives None.
+
+    A subclass declares the bindings, :meth:`options_text` (lines made with
+    :func:`option_line`) and its confirm and toggle actions (a toggle calls
+    :meth:`show_options`).
+
+    Args:
+        question: The question (callers sanitize the untrusted parts).
+    """
+
+    def __init__(self, question: Text | str) -> None:
+        super().__init__()
+        self.question = _prompt(question)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(yes_no(self.question), id="question")
+            yield Static(self.options_text(), id="options")
+
+    def options_text(self) -> Text:
+        """The options as they are chosen now."""
+        raise NotImplementedError
+
+    def show_options(self) -> None:
+        """Show the options again (after a toggle)."""
+        self.query_one("#options", Static).update(self.options_text())
+
+    def action_cancel(self) -> None:
+        """Close without doing anything."""
+        self.dismiss(None)
+
+
+class RemoveScreen(OptionsConfirm[RemoveOptions]):
     """Confirm a removal with its options: `f` force, `v` anonymous volumes.
 
     Args:
@@ -97,41 +149,30 @@ class RemoveScreen(ModalScreen[RemoveOptions | None]):
     ]
 
     def __init__(self, question: Text | str, *, force: bool = False) -> None:
-        super().__init__()
-        self.question = _prompt(question)
+        super().__init__(question)
         self.force = force
         self.volumes = False
 
-    def compose(self) -> ComposeResult:
-        text = self.question.copy()
-        text.append(" [y/N]", style="bold")
-        with Vertical(classes="dialog"):
-            yield Static(text, id="question")
-            yield Static(self._options_text(), id="options")
-
-    def _options_text(self) -> Text:
-        text = Text()
-        text.append(f"[{'x' if self.force else ' '}] f  force (kill a running container first)\n")
-        text.append(f"[{'x' if self.volumes else ' '}] v  remove its anonymous volumes")
-        return text
+    def options_text(self) -> Text:
+        """Force and volumes."""
+        return Text("\n".join((
+            option_line(self.force, "f", "force (kill a running container first)"),
+            option_line(self.volumes, "v", "remove its anonymous volumes"),
+        )))
 
     def action_toggle_force(self) -> None:
         """Flip the force option."""
         self.force = not self.force
-        self.query_one("#options", Static).update(self._options_text())
+        self.show_options()
 
     def action_toggle_volumes(self) -> None:
         """Flip the volumes option."""
         self.volumes = not self.volumes
-        self.query_one("#options", Static).update(self._options_text())
+        self.show_options()
 
     def action_confirm(self) -> None:
         """Remove with the chosen options."""
         self.dismiss(RemoveOptions(force=self.force, volumes=self.volumes))
-
-    def action_cancel(self) -> None:
-        """Do not remove."""
-        self.dismiss(None)
 
 
 class SignalPicker(ModalScreen[str | None]):
@@ -253,10 +294,7 @@ class RenamePrompt(ValuePrompt[str]):
     CHECK_AS_TYPED = True
 
     def __init__(self, current: str) -> None:
-        question = Text("Rename ")
-        question.append_text(safe_line(current, max_length=60, style="bold"))
-        question.append(" to:")
-        super().__init__(question, current, input_id="name")
+        super().__init__(named_question("Rename ", current, " to:"), current, input_id="name")
         self.current = current
 
     @staticmethod

@@ -12,8 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from dtui.ui.safe_text import safe_line
-from dtui.ui.screens.modals import ValuePrompt
+from dtui.ui.screens.modals import OptionsConfirm, ValuePrompt, named_question, option_line
 
 _REFERENCE = re.compile(
     r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?"  # first component, maybe host:port
@@ -42,7 +41,7 @@ def reference_problem(reference: str) -> str:
     return ""
 
 
-class ImageRemoveScreen(ModalScreen[bool | None]):
+class ImageRemoveScreen(OptionsConfirm[bool]):
     """Confirm removing images; `f` toggles force. Dismisses with the force choice, None to cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,32 +51,21 @@ class ImageRemoveScreen(ModalScreen[bool | None]):
     ]
 
     def __init__(self, question: Text) -> None:
-        super().__init__()
-        self.question = question
+        super().__init__(question)
         self.force = False
 
-    def compose(self) -> ComposeResult:
-        text = self.question.copy()
-        text.append(" [y/N]", style="bold")
-        with Vertical(classes="dialog"):
-            yield Static(text, id="question")
-            yield Static(self._options_text(), id="options")
-
-    def _options_text(self) -> Text:
-        return Text(f"[{'x' if self.force else ' '}] f  force (also when a container uses it)")
+    def options_text(self) -> Text:
+        """The force option."""
+        return Text(option_line(self.force, "f", "force (also when a container uses it)"))
 
     def action_toggle_force(self) -> None:
         """Flip the force option."""
         self.force = not self.force
-        self.query_one("#options", Static).update(self._options_text())
+        self.show_options()
 
     def action_confirm(self) -> None:
         """Remove, with or without force."""
         self.dismiss(self.force)
-
-    def action_cancel(self) -> None:
-        """Do not remove."""
-        self.dismiss(None)
 
 
 class TagPrompt(ValuePrompt[str]):
@@ -89,10 +77,10 @@ class TagPrompt(ValuePrompt[str]):
     CHECK_AS_TYPED = True
 
     def __init__(self, current: str) -> None:
-        question = Text("Tag ")
-        question.append_text(safe_line(current, max_length=60, style="bold"))
-        question.append(" as (repository[:tag]):")
-        super().__init__(question, input_id="reference", placeholder="registry.example:5000/app:1.0")
+        super().__init__(
+            named_question("Tag ", current, " as (repository[:tag]):"), input_id="reference",
+            placeholder="registry.example:5000/app:1.0",
+        )
         self.current = current
 
     def parse(self, text: str) -> str:
