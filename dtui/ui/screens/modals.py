@@ -57,7 +57,28 @@ def option_line(chosen: bool, key: str, words: str) -> str:
     return f"[{'x' if chosen else ' '}] {key}  {words}"
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class QuestionScreen(ModalScreen[ResultT], Generic[ResultT]):
+    """A dialog that asks a ``[y/N]`` question; subclasses add the keys and what else it shows.
+
+    Args:
+        question: The question (Text built with safe_line for container names).
+    """
+
+    def __init__(self, question: Text | str) -> None:
+        super().__init__()
+        self.question = _prompt(question)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(yes_no(self.question), id="question")
+            yield from self.compose_more()
+
+    def compose_more(self) -> ComposeResult:
+        """What shows under the question (nothing by default)."""
+        yield from ()
+
+
+class ConfirmScreen(QuestionScreen[bool]):
     """Ask a yes/no question ending in "[y/N]": `y`/Enter confirm, `n`/Esc cancel.
 
     Args:
@@ -68,14 +89,6 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
-
-    def __init__(self, question: Text | str) -> None:
-        super().__init__()
-        self.question = _prompt(question)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(yes_no(self.question), id="question")
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""
@@ -100,7 +113,7 @@ class RemoveOptions:
     volumes: bool
 
 
-class OptionsConfirm(ModalScreen[ResultT | None], Generic[ResultT]):
+class OptionsConfirm(QuestionScreen[ResultT | None], Generic[ResultT]):
     """A ``[y/N]`` question with options under it that keys toggle; Esc (or ``n``) gives None.
 
     A subclass declares the bindings, :meth:`options_text` (lines made with
@@ -111,14 +124,8 @@ class OptionsConfirm(ModalScreen[ResultT | None], Generic[ResultT]):
         question: The question (callers sanitize the untrusted parts).
     """
 
-    def __init__(self, question: Text | str) -> None:
-        super().__init__()
-        self.question = _prompt(question)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(yes_no(self.question), id="question")
-            yield Static(self.options_text(), id="options")
+    def compose_more(self) -> ComposeResult:
+        yield Static(self.options_text(), id="options")
 
     def options_text(self) -> Text:
         """The options as they are chosen now."""
