@@ -16,9 +16,10 @@ from dtui.live.kind import Kind
 from dtui.ui.app import DtuiApp
 from dtui.ui.screens.modals import HelpScreen
 from dtui.ui.views.actions import ActionTable
-from dtui.ui.views.detail import Content, DetailScreen, DetailTab, ResourceDetail, Rows, detail_actions, inspect_tab
+from dtui.ui.views.detail import DetailScreen, ResourceDetail, detail_actions
+from dtui.ui.views.detail_tabs import Content, DetailTab, Rows, inspect_tab
 from dtui.ui.views.table import row_key
-from dtui.ui.widgets.inspect_view import JsonTree
+from dtui.ui.widgets.json_tree import JsonTree
 from tests.fakes import FakeWidgets
 from tests.support.wait import wait_until
 from tests.ui.screen_host import type_text
@@ -105,7 +106,7 @@ async def test_enter_opens_the_tabs_searches_zooms_and_escape_closes() -> None:
         await _until(pilot, lambda: pane.has_focus_within)
         await pilot.press("slash")
         await type_text(pilot, "colour\n")
-        assert pane.body("inspect")._matches
+        assert pane.body("inspect").search.matches
         await pilot.press("escape")  # closes the search, not the pane
         assert not pane.body("inspect").search_open and screen.pane_open
         await pilot.press("2")

@@ -31,7 +31,7 @@ from dtui.live.changes import (
 from dtui.live.kind import Kind
 from dtui.ui.messages import ActionFinished
 from dtui.ui.safe_text import safe_line, safe_plain
-from dtui.ui.screens.modals import ConfirmScreen, HelpScreen, current_keys
+from dtui.ui.screens.modals import HelpScreen, confirm_then, current_keys
 from dtui.ui.views.actions import Action, ActionContext, ActionTable
 from dtui.ui.views.host import ViewHost
 from dtui.ui.views.live import LiveChanged, post_to
@@ -377,12 +377,7 @@ class ResourceScreen(Screen[None], Generic[T]):
 
     def confirmed(self, verb: str, targets: list[Target], then: Callable[[], None]) -> None:
         """Ask once about every target; run ``then`` on yes."""
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                then()
-
-        self.app.push_screen(ConfirmScreen(self.question(verb, targets)), answered)
+        confirm_then(self.app, self.question(verb, targets), then)
 
     def run_on(self, targets: list[Target], verb: str, pending: str, call: Call) -> None:
         """Run ``call`` on every target side by side, each row showing ``pending`` meanwhile."""

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Static
 from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.engine.resource_models import DiskUsage, PruneReport, UsageLine
 from dtui.ui.safe_text import safe_line
-from dtui.ui.screens.modals import ConfirmScreen, HelpScreen, current_keys
+from dtui.ui.screens.modals import HelpScreen, confirm_then, current_keys
 from dtui.ui.views.actions import Action, ActionTable
 from dtui.ui.views.containers.table import human_size
 from dtui.ui.views.host import ViewHost
@@ -231,12 +231,7 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
         question = Text(f"Prune {words}")
         question.append_text(safe_line(self._where(host), max_length=44))
         question.append("?")
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._prune(host, what, call)
-
-        self.app.push_screen(ConfirmScreen(question), answered)
+        confirm_then(self.app, question, lambda: self._prune(host, what, call))
 
     def action_prune_containers(self) -> None:
         """Prune every stopped container (asked)."""

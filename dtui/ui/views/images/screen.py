@@ -23,7 +23,8 @@ from dtui.live.kind import Kind
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.containers.table import human_size
-from dtui.ui.views.detail import DetailScreen, DetailTab
+from dtui.ui.views.detail import DetailScreen
+from dtui.ui.views.detail_tabs import DetailTab
 from dtui.ui.views.images.actions import IMAGE_ACTIONS, IMAGE_TABS
 from dtui.ui.views.images.dialogs import ImageRemoveScreen, PruneScreen, TagPrompt, split_reference
 from dtui.ui.views.images.table import ImageTable
