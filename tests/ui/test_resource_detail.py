@@ -18,7 +18,9 @@ from dtui.ui.screens.modals import HelpScreen
 from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.detail import DetailScreen, ResourceDetail, detail_actions
 from dtui.ui.views.detail_tabs import Content, DetailTab, Rows, inspect_tab
+from dtui.ui.views.help_keys import group_title
 from dtui.ui.views.table import row_key
+from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.json_tree import JsonTree
 from tests.fakes import FakeWidgets
 from tests.support.wait import wait_until
@@ -161,6 +163,12 @@ async def test_a_removed_object_says_so() -> None:
         assert "no longer exists" in str(notice.render())
 
 
+def test_help_heads_a_detail_pane_with_its_kind() -> None:
+    tabs = (DetailTab("history", "History", _history),)
+    assert group_title(ResourceDetail(tabs, noun="volume")) == "Volume detail"
+    assert group_title(DetailPane()) == "Container detail"
+
+
 async def test_help_lists_the_keys_of_the_focused_pane_grouped() -> None:
     _, app = _app()
     async with app.run_test(size=(100, 40)) as pilot:
@@ -177,7 +185,7 @@ async def test_help_lists_the_keys_of_the_focused_pane_grouped() -> None:
         assert isinstance(help_screen, HelpScreen)
         rows = help_screen.rows
         headings = [description for key, description in rows if not key]
-        assert headings[0] == "Resource detail (focused)"
+        assert headings[0] == "Widget detail (focused)"  # the pane's HELP_GROUP, from the noun
         pane_rows = rows[1:rows.index(("", headings[1]))]
         assert ("/", "Search") in pane_rows and ("y", "Copy") in pane_rows and ("v", "Reveal env") in pane_rows
         assert ("1-2", "Show the tab of that number") in pane_rows  # two tabs: 3-9 do nothing here

@@ -84,6 +84,8 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         copy_id: What ``y`` copies when no value is focused (default: the row's object id).
     """
 
+    HELP_GROUP: str
+    """Help's heading of the pane's keys: "Image detail", "Volume detail"... (from ``noun``)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"show_tab_number({n})", f"Tab {n}", show=False, id=f"resource_detail.tab_{n}")
           for n in range(1, MAX_TABS + 1)),
@@ -119,6 +121,7 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
             raise ValueError(f"a detail pane needs 1 to {MAX_TABS} tabs with distinct ids")
         self.tabs = tuple(tabs)
         self.noun = noun
+        self.HELP_GROUP = f"{noun[:1].upper()}{noun[1:]} detail"
         self.key: str | None = None
         self.item: Any = None
         self.engine_host: str | None = None

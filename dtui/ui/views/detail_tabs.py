@@ -126,9 +126,6 @@ class TabBody(Vertical):
         yield Static(Text(""), classes="-text")
 
     def on_mount(self) -> None:
-        tree = self.query_one(JsonTree)
-        tree.show_root = False
-        tree.guide_depth = 2
         self._show_only(None)
 
     # -- content -----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from dtui.engine.errors import EngineError
 from dtui.engine.resource_models import PruneReport
 from dtui.ui.resources_css import RESOURCES_CSS
 from dtui.ui.safe_text import safe_plain
-from dtui.ui.screens.modals import ConfirmScreen
+from dtui.ui.screens.modals import confirm_then
 from dtui.ui.views.containers.table import human_size
 from dtui.ui.views.detail import DetailScreen
 from dtui.ui.views.table import row_key
@@ -93,12 +93,7 @@ class EngineObjectScreen(DetailScreen[T]):
         hosts = self.view_host.hosts
         where = f"on {len(hosts)} hosts" if len(hosts) > 1 else "on this engine"
         question = Text(f"Remove every {self.NOUN.rstrip('s')} no container uses, {where}?")
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.prune_every_host(call)
-
-        self.app.push_screen(ConfirmScreen(question), answered)
+        confirm_then(self.app, question, lambda: self.prune_every_host(call))
 
     def prune_every_host(self, call: PruneCall) -> None:
         """Prune every host shown side by side (already confirmed)."""

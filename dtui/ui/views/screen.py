@@ -177,8 +177,12 @@ class ResourceScreen(Screen[None], Generic[T]):
 
     # -- live --------------------------------------------------------------------------
 
+    def shown_hosts(self) -> list[str]:
+        """The hosts the view lists: every host of the app (a view may list fewer)."""
+        return self.view_host.hosts
+
     def follow(self) -> None:
-        """(Re)start following the view's kind on every host of the app."""
+        """(Re)start following the view's kind on :meth:`shown_hosts`."""
         kind = self.kind()
         live = self.view_host.live
         if self._unsubscribe is None or kind.name != self._kind_name:
@@ -186,11 +190,11 @@ class ResourceScreen(Screen[None], Generic[T]):
                 self._unsubscribe()
             self._unsubscribe = live.subscribe(kind.name, post_to(self))
             self._kind_name = kind.name
-        live.follow(kind, self.view_host.hosts)
+        live.follow(kind, self.shown_hosts())
 
     def on_mount(self) -> None:
-        self.show_status()
         """Start following (after the subclass's own ``on_mount``: Textual calls both)."""
+        self.show_status()
         self.follow()
 
     def on_unmount(self) -> None:

@@ -76,6 +76,7 @@ class DetailPane(Vertical):
         ps_args: ``ps`` arguments for the Top tab.
     """
 
+    HELP_GROUP: ClassVar[str] = "Container detail"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(number), f"show_tab('{spec.id}')", spec.title, show=False, id=f"detail.tab_{spec.id}")
           for number, spec in enumerate(TAB_SPECS, start=1)),

@@ -101,11 +101,6 @@ class InspectView(ContainerTab):
             yield Static(Text(""), id="inspect-matches")
         yield JsonTree(Text("inspect"), id="inspect-tree")
 
-    def on_mount(self) -> None:
-        tree = self.query_one(JsonTree)
-        tree.show_root = False
-        tree.guide_depth = 2
-
     @property
     def json_tree(self) -> JsonTree:
         """The JSON tree."""

@@ -131,10 +131,14 @@ def summary_lines(summary: Sequence[tuple[str, str]], width: int | None = None) 
 
 
 class JsonTree(Tree[JsonEntry]):
-    """The inspect document; labels rebuilt when masking or search highlights change."""
+    """The inspect document (no root line, guides two levels deep); labels rebuilt when masking or search highlights change."""
 
     revealed: bool = False
     highlight: re.Pattern[str] | None = None
+
+    def on_mount(self) -> None:
+        self.show_root = False
+        self.guide_depth = 2
 
     def show_document(self, document: Mapping[str, Any]) -> None:
         """Replace the tree with this document (top-level keys collapsed)."""

@@ -20,7 +20,6 @@ from dtui.live.changes import Listed
 from dtui.live.swarm_kinds import SwarmNotes, role_text
 from dtui.ui.safe_text import safe_line
 from dtui.ui.views.screen import ResourceScreen
-from dtui.ui.views.live import post_to
 from dtui.ui.views.status_line import StatusLine
 from dtui.ui.views.table import ResourceTable, split_row_key
 
@@ -76,24 +75,9 @@ class SwarmScreen(ResourceScreen[T]):
         yield Input(placeholder="quick filter (Esc clears)", id="quick-filter")
         yield Footer()
 
-    def shown_hosts(self) -> list[str]:
-        """The hosts the view lists (every host of the app unless told)."""
-        return self.view_host.hosts
-
     def on_mount(self) -> None:
         self.table.focus()
         self.table.set_hosts({host: _label(self, host) for host in self.shown_hosts()})
-
-    def follow(self) -> None:
-        """(Re)start following the view's kind on its hosts."""
-        kind = self.kind()
-        live = self.view_host.live
-        if self._unsubscribe is None or kind.name != self._kind_name:
-            if self._unsubscribe is not None:
-                self._unsubscribe()
-            self._unsubscribe = live.subscribe(kind.name, post_to(self))
-            self._kind_name = kind.name
-        live.follow(kind, self.shown_hosts())
 
     # -- live --------------------------------------------------------------------------
 
