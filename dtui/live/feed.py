@@ -168,6 +168,7 @@ class Feed(Generic[T]):
                 listing = await self.kind.list_all(client)
             except BadRequest as error:
                 self._notify(ListingRefused(self.kind.name, self.host, error, self.kind.query))
+                self.first_try.set()
                 raise _ListingRefused from error
             self._apply(listing, complete=True)
             self.listed = True
