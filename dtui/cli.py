@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from dtui.engine.errors import EngineError
     from dtui.engine.models import EngineVersion
     from dtui.engine.tls import TlsFlags
+    from dtui.live.state import LiveState
+    from dtui.ui.app import DtuiApp
 
 
 def _context_target(name: str) -> str:
@@ -107,6 +109,9 @@ def resolve_endpoints(args: argparse.Namespace) -> list[tuple[str, Endpoint]]:
         found.setdefault(endpoint.host, (target, endpoint))
     return list(found.values())
 
+
+FIRST_LISTING_HEAD_START = 0.1
+"""Seconds the first listing may take before the app is imported anyway (a slow, remote engine)."""
 
 Probed = tuple["EngineClient", "EngineVersion"]
 """A connected client (API version negotiated, engine kind known) and what ``/version`` said."""
@@ -210,11 +215,14 @@ async def _probe_and_run(args: argparse.Namespace, config: Config, targets: list
     if len(failures) == len(answers):  # several hosts start even when some are down
         return _fail(_probe_failure(failures[0]))
     from dtui.engine.ssh import split_ssh_options
-    from dtui.ui.app import DtuiApp
 
+    live = None if failures else start_first_listing(args, config, targets, answers)
+    if live is not None:
+        await live.wait_listed(FIRST_LISTING_HEAD_START)
+    app_class = load_app()
     (target, endpoint), first = targets[0], answers[0]
     client, version = first if isinstance(first, tuple) else (None, None)
-    app = DtuiApp(
+    app = app_class(
         endpoint=endpoint,
         target=target,
         client=client,
@@ -231,9 +239,47 @@ async def _probe_and_run(args: argparse.Namespace, config: Config, targets: list
         hosts_file=_hosts_file(),
         tls_flags=tls_flags_of(args),
         ssh_options=split_ssh_options(args.ssh_opt),
+        live=live,
     )
     await app.run_async()
     return app.return_code or 0
+
+
+def start_first_listing(
+    args: argparse.Namespace, config: Config, targets: list[tuple[str, Endpoint]], answers: list[Probed | EngineError],
+) -> LiveState | None:
+    """Follow the containers the first screen shows, on every engine, before the app is loaded.
+
+    The subscription and the listing go out now and the app is imported once the listing
+    arrived (or after ``FIRST_LISTING_HEAD_START``): the table is filled before its first
+    paint, and the container screen adopts these feeds (``LiveState.start_early``).
+    None when the engine filter does not parse (the screen says why, then lists unfiltered).
+    """
+    from dtui.core.engine_filter import FilterSyntaxError, parse_engine_filter
+    from dtui.live.kinds import containers_kind
+    from dtui.live.state import LiveState
+
+    try:
+        engine_filter = parse_engine_filter(args.filter)
+    except FilterSyntaxError:
+        return None
+    clients = {endpoint.host: answer[0] for (_, endpoint), answer in zip(targets, answers, strict=True)
+               if isinstance(answer, tuple)}
+    live = LiveState(clients.__getitem__)
+    kind = containers_kind(
+        show_all=args.all or config.defaults.show_all, filters=engine_filter.filters,
+        limit=engine_filter.limit, size=engine_filter.size, query=engine_filter.text,
+    )
+    live.start_early(kind, list(clients))
+    return live
+
+
+def load_app() -> type[DtuiApp]:
+    """The app class, its first screen imported too."""
+    from dtui.ui.app import FIRST_SCREEN, DtuiApp, load_named
+
+    load_named(FIRST_SCREEN)
+    return DtuiApp
 
 
 def _hosts_file() -> Path:

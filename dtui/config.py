@@ -26,7 +26,6 @@ line, so dtui always starts. Example file::
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -112,6 +111,8 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         return Config(path=None, problems=problems)
     except OSError as error:
         return Config(problems=(f"{target}: {error.strerror}; using defaults",))
+    import tomllib  # only with a file to read: most starts have none (start-up is timed)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

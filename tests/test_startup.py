@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,10 @@ from dtui import cli
 from dtui.engine.client import EngineClient
 from dtui.engine.endpoint import Endpoint
 from dtui.ui.app import DtuiApp
-from tests.fakes import FakeEngine
+from dtui.live.changes import Change, Listed
+from dtui.live.kinds import containers_kind
+from dtui.live.state import LiveState
+from tests.fakes import FakeEngine, container_json
 
 PODMAN_VERSION = {"Version": "4.3.1", "ApiVersion": "1.41", "Components": [{"Name": "Podman Engine", "Version": "4.3.1"}]}
 
@@ -21,6 +25,7 @@ PODMAN_VERSION = {"Version": "4.3.1", "ApiVersion": "1.41", "Components": [{"Nam
 def test_app_runs_with_the_probed_client_in_the_same_loop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     engine = FakeEngine()
     engine.route("GET", "/version", json=PODMAN_VERSION)
+    engine.route("GET", "/containers/json", json=[container_json("web")])
     built: list[EngineClient] = []
     ran: list[DtuiApp] = []
 
@@ -42,7 +47,37 @@ def test_app_runs_with_the_probed_client_in_the_same_loop(monkeypatch: pytest.Mo
     assert app.client is built[0] and len(built) == 1
     assert (app.client.api_version, app.client.is_podman) == ("1.41", True)  # negotiated, kind known
     assert app.engine_version is not None and app.engine_version.version == "4.3.1"
-    assert engine.paths() == ["/_ping", "/version"]  # probed once, nothing asked twice
+    # Probed once, then the first screen's listing went out before the app was built.
+    assert engine.paths() == ["/_ping", "/version", "/events", "/containers/json"]
+    feed = app.live.feed("containers", "unix:///fake/docker.sock")
+    assert feed is not None and feed.listed and [c.name for c in feed.objects.values()] == ["web"]
+
+
+def test_the_first_follow_of_an_equal_kind_adopts_the_early_feed() -> None:
+    engine = FakeEngine()
+    engine.route("GET", "/containers/json", json=[container_json("web")])
+    host = "unix:///fake/docker.sock"
+
+    async def scenario() -> list[Change]:
+        client = engine.client(host)
+        await client.connect()
+        live = LiveState(lambda _: client)
+        live.start_early(containers_kind(show_all=True, filters={"label": ["a=b"]}), [host])
+        await live.wait_listed(5.0)
+        changes: list[Change] = []
+        live.subscribe("containers", changes.append)
+        live.follow(containers_kind(show_all=True, filters={"label": ["a=b"]}), [host])  # the screen's follow
+        assert engine.paths().count("/containers/json") == 1  # adopted: not listed again
+        live.follow(containers_kind(show_all=False), [host])  # another kind: listed anew
+        await asyncio.sleep(0.1)
+        await live.aclose()
+        await client.aclose()
+        return changes
+
+    changes = asyncio.run(scenario())
+    listed = [change for change in changes if isinstance(change, Listed)]
+    assert [c.name for c in listed[0].objects] == ["web"] and listed[0].complete  # replayed to the late listener
+    assert engine.paths().count("/containers/json") == 2 and len(listed) == 2
 
 
 def test_help_loads_no_textual_and_no_engine_client() -> None:
@@ -67,6 +102,7 @@ NOT_AT_START = (
     "dtui.engine.exec", "dtui.engine.resource_models", "dtui.engine.swarm_models",
     "dtui.ui.forms", "dtui.ui.logs", "dtui.serve",
     "dtui.ui.widgets.inspect_view", "dtui.ui.widgets.changes_view",  # detail tabs: on first Enter
+    "dtui.ui.widgets.detail_pane", "dtui.ui.terminal.pane",  # mounted on first Enter / first shell
 )
 """What the first screen does not use, so start-up must not import it."""
 

@@ -88,12 +88,17 @@ class Feed(Generic[T]):
 
     Attributes:
         objects: The objects now, by id.
+        listed: A listing was applied since the feed started.
+        failed: A try failed since the feed started (the host was reported down).
     """
 
     def __init__(self, host: str, client_of: Callable[[], EngineClient], kind: Kind[T], notify: Listener) -> None:
         self.host = host
         self.kind = kind
         self.objects: dict[str, T] = {}
+        self.listed = False
+        self.failed = False
+        self.first_try = asyncio.Event()  # set once the first listing was applied or failed
         self._client_of = client_of
         self._notify = notify
         self._dirty: set[str] = set()
@@ -132,6 +137,12 @@ class Feed(Generic[T]):
         self._dirty.update(ids)
         self._schedule_flush()
 
+    def replay(self) -> None:
+        """Tell the listeners what an earlier listing found (for a listener that came after it)."""
+        if self.listed:
+            self._notify(Listed(self.kind.name, self.host, tuple(self.objects.values()), True, frozenset()))
+            self._notify(HostUp(self.kind.name, self.host))
+
     # -- following ---------------------------------------------------------------------
 
     async def run(self) -> None:
@@ -157,8 +168,11 @@ class Feed(Generic[T]):
                 listing = await self.kind.list_all(client)
             except BadRequest as error:
                 self._notify(ListingRefused(self.kind.name, self.host, error, self.kind.query))
+                self.first_try.set()
                 raise _ListingRefused from error
             self._apply(listing, complete=True)
+            self.listed = True
+            self.first_try.set()
             self._notify(HostUp(self.kind.name, self.host))
             backoff.reset()
             await first_to_end(self._follow_events(events), watch_link(client))
@@ -183,6 +197,8 @@ class Feed(Generic[T]):
 
     def report_down(self, error: EngineError | None, retry_in: int) -> None:
         """Tell the listeners the host is down (the next try in ``retry_in`` seconds)."""
+        self.failed = True
+        self.first_try.set()
         self._notify(HostDown(self.kind.name, self.host, error, retry_in))
 
     async def _wait_to_retry(self, error: EngineError | None, delay: float) -> None:

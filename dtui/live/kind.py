@@ -47,6 +47,8 @@ class Kind(Generic[T]):
         actor_of: The id an event touches ("" to ignore the event).
         subscribe: Opens the event stream (``client.open_events`` unless told).
         query: The listing's filter in words (said in errors about it).
+        signature: What the listing asks, as data: two kinds of one name and signature list
+            the same objects (a view may adopt a feed started early for an equal kind).
     """
 
     name: str
@@ -60,6 +62,7 @@ class Kind(Generic[T]):
     actor_of: Callable[[Event], str] = _actor
     subscribe: Subscribe = _open_events
     query: str = ""
+    signature: tuple[object, ...] = ()
 
     def stream_filters(self) -> dict[str, list[str]]:
         """The ``/events`` filters: its types plus :attr:`event_filters`, empty ones left out."""

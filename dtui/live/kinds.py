@@ -59,4 +59,5 @@ def containers_kind(
         quiet_actions=CONTAINER_QUIET_EVENTS,
         subscribe=lambda client, filters: client.containers.open_events(filters),
         query=query,
+        signature=(show_all, tuple((key, tuple(values)) for key, values in sorted(wanted.items())), limit, size),
     )

@@ -36,6 +36,7 @@ class LiveState:
         self._feeds: dict[tuple[str, str], Feed[Any]] = {}
         self._listeners: dict[str, list[Listener]] = {}
         self._stopped: list[Feed[Any]] = []
+        self._early: set[tuple[str, str]] = set()  # feeds started before any view followed them
 
     def subscribe(self, kind: str, listener: Listener) -> Callable[[], None]:
         """Send every change of ``kind`` to ``listener``; returns the call that unsubscribes.
@@ -53,16 +54,57 @@ class LiveState:
 
         return unsubscribe
 
+    async def wait_listed(self, timeout: float) -> None:
+        """Wait until every feed listed or failed once, or ``timeout`` seconds passed."""
+        waits = [asyncio.ensure_future(feed.first_try.wait()) for feed in self._feeds.values()]
+        if not waits:
+            return
+        await asyncio.wait(waits, timeout=timeout)
+        for wait in waits:
+            wait.cancel()
+
+    def rebind(self, client_of: ClientOf) -> None:
+        """Ask ``client_of`` for hosts' clients from now on (the app takes over a state the CLI made)."""
+        self._client_of = client_of
+
+    def start_early(self, kind: Kind[Any], hosts: Iterable[str]) -> None:
+        """Follow ``kind`` before any view does, so its listing is asked while the UI loads.
+
+        The first :meth:`follow` of an equal kind (same name and signature) on the same hosts
+        adopts these feeds instead of starting new ones; any other follow replaces them.
+        """
+        self.follow(kind, hosts)
+        self._early = {(kind.name, host) for host in hosts}
+
     def follow(self, kind: Kind[Any], hosts: Iterable[str]) -> None:
         """(Re)start following ``kind`` on exactly these hosts: running feeds of it are replaced.
 
         A new kind (another filter) or a host switch restarts every feed, retry waits included.
+        Feeds started by :meth:`start_early` are adopted once when they match.
         """
+        hosts = list(hosts)
+        early, self._early = self._early, set()
+        if self._adopt(kind, hosts, early):
+            return
         self.stop(kind.name)
         for host in hosts:
             feed: Feed[Any] = Feed(host, self._bound_client(host), kind, self._notify)
             self._feeds[(kind.name, host)] = feed
             feed.start()
+
+    def _adopt(self, kind: Kind[Any], hosts: list[str], early: set[tuple[str, str]]) -> bool:
+        """Keep the early feeds when they follow this very kind and have not failed; replay them."""
+        keys = {(kind.name, host) for host in hosts}
+        if not early or keys != early or not kind.signature:
+            return False
+        feeds = [self._feeds.get(key) for key in keys]
+        if not all(feed is not None and feed.running and not feed.failed and feed.kind.signature == kind.signature
+                   for feed in feeds):
+            return False
+        for feed in feeds:
+            if feed is not None:
+                feed.replay()
+        return True
 
     def stop(self, kind: str) -> None:
         """Stop following ``kind`` anywhere (its objects are forgotten)."""

@@ -97,6 +97,8 @@ class DtuiApp(OrdersKeys, ReportsWorkerErrors, App[int]):
         tls_flags: The TLS command-line flags, applied to addresses typed in the switcher.
         ssh_options: Extra ssh arguments for ``ssh://`` addresses typed in the switcher.
         first_screen: Builds the screen dtui opens on (default: the container view).
+        live: A live state already following something (the CLI starts the first listing
+            while the app loads; see :meth:`LiveState.start_early`); None: a new one.
 
     Attributes:
         live: What every host holds now, kept current from its events (views subscribe).
@@ -128,6 +130,7 @@ class DtuiApp(OrdersKeys, ReportsWorkerErrors, App[int]):
         tls_flags: TlsFlags | None = None,
         ssh_options: Sequence[str] = (),
         first_screen: ScreenFactory | None = None,
+        live: LiveState | None = None,
     ) -> None:
         super().__init__()
         if self.no_color:
@@ -154,7 +157,8 @@ class DtuiApp(OrdersKeys, ReportsWorkerErrors, App[int]):
         self.show_all = show_all
         self.initial_filter = filters
         self.stop_timeout = stop_timeout
-        self.live = LiveState(self.client_for)
+        self.live = live or LiveState(self.client_for)
+        self.live.rebind(self.client_for)
         self._first_screen: ScreenFactory = first_screen or load_named(FIRST_SCREEN)
         self._crashes_shown: set[tuple[str, str]] = set()
 

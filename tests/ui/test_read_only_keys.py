@@ -96,10 +96,10 @@ async def _press_main_keys(pilot: Pilot[Any], app: DtuiApp) -> None:
 
 
 async def _open_pane(pilot: Pilot[Any], app: DtuiApp) -> DetailPane:
-    pane = app.screen.query_one(DetailPane)
     if not app.screen.has_class("-pane-open"):
         await pilot.press("enter")
         await _settle(pilot)
+    pane = app.screen.query_one(DetailPane)
     if not pane.has_focus_within:
         await pilot.press("tab")
         await _settle(pilot)

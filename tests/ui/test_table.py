@@ -439,9 +439,9 @@ async def test_enter_opens_detail_pane_escape_hides_l_opens_logs(monkeypatch) ->
     app = docker.app()
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
-        pane = app.screen.query_one(DetailPane)
-        assert not pane.display
+        assert not app.screen.query(DetailPane)  # mounted on the first Enter only
         await pilot.press("enter")
+        pane = app.screen.query_one(DetailPane)
         assert pane.display and shown == ["c0"]
         await pilot.press("z")
         assert not _table(app).display

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 from dtui.engine.models import ContainerSummary
 from dtui.ui.browser import refuse_in_browser
 from dtui.ui.safe_text import safe_plain
-from dtui.ui.terminal.pane import ShellPane
 from dtui.ui.type_ahead import OrdersKeys
 from dtui.ui.views.screen import ResourceScreen
 
 if TYPE_CHECKING:  # the terminal modules (pyte, the exec layer) load with the first shell
+    from textual.widget import AwaitMount
+
+    from dtui.ui.terminal.pane import ShellPane
     from dtui.ui.terminal.prompt import ShellChoice
     from dtui.ui.terminal.sources import TerminalSource
 
@@ -35,10 +37,26 @@ class ShellsMixin(ResourceScreen[ContainerSummary]):
             return False
         return super().check_action(action, parameters)
 
+    _shell_pane: ShellPane | None = None
+    _shells_mounting: AwaitMount | None = None
+
     @property
     def shells(self) -> ShellPane:
-        """The shells pane (hidden until the first shell opens)."""
-        return self.query_one(ShellPane)
+        """The shells pane (mounted, hidden, on first use: a dtui with no shell never builds it)."""
+        if self._shell_pane is None:
+            from dtui.ui.terminal.pane import ShellPane
+
+            self._shell_pane = ShellPane(id="shells")
+            self._shells_mounting = self.mount(self._shell_pane, before="#quick-filter")
+        return self._shell_pane
+
+    async def _ready_shells(self) -> ShellPane:
+        """The shells pane, its tabs composed."""
+        pane = self.shells
+        mounting, self._shells_mounting = self._shells_mounting, None
+        if mounting is not None:
+            await mounting
+        return pane
 
     def _running_target(self, what: str) -> tuple[str, ContainerSummary] | None:
         """The container under the cursor, if it runs (else say why not)."""
@@ -132,7 +150,7 @@ class ShellsMixin(ResourceScreen[ContainerSummary]):
         async def open_then_release() -> None:
             # The keys typed right behind E (or the prompt's Enter) are for the shell, not the table.
             try:
-                await self.shells.open_terminal(source, label)
+                await (await self._ready_shells()).open_terminal(source, label)
             finally:
                 release()
 

@@ -102,6 +102,20 @@ class ResourceScreen(Screen[None], Generic[T]):
         self._unsubscribe: Callable[[], None] | None = None
         self._kind_name = ""
 
+    def _compositor_refresh(self) -> None:
+        """Render the screen, unless Textual would throw the frame away.
+
+        Overrides a private method of Textual 8.2.8 (pinned): a layout refreshed inside an
+        app batch update schedules this render (``Screen._refresh_layout``), and then
+        ``App._display`` drops the frame because the batch is still open. The first listing
+        lands inside the app's mount batch, so at start-up the whole table was rendered
+        twice. Here the render waits for the batch to end.
+        """
+        if self.app._batch_count:
+            self.app.call_later(self.refresh)
+            return
+        super()._compositor_refresh()
+
     # -- what a view provides ----------------------------------------------------------
 
     def kind(self) -> Kind[T]:

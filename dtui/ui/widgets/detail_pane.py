@@ -1,7 +1,8 @@
 """The detail pane: Inspect, Top, Changes and Stats of one container, in tabs.
 
-The main screen composes it, calls `DetailPane.show_container` on Enter and hides it
-(``display = False``) on Esc. The tab views are mounted on the first container shown. Each tab loads when it becomes visible and stops its timer or
+The main screen mounts it on the first Enter (a pane never opened costs nothing at start-up),
+calls `DetailPane.show_container` on each Enter and hides it on Esc. The tab views are mounted
+on the first container shown. Each tab loads when it becomes visible and stops its timer or
 stream when hidden (Textual's Show/Hide events), so a hidden pane costs nothing. Keys bound
 here act only while focus is inside the pane; Esc first closes an open search, otherwise it
 bubbles up to the screen.
@@ -105,6 +106,8 @@ class DetailPane(Vertical):
         self._tabs_ready = False  # the tabs are mounted (built on the first container shown)
         self._tabs_building = False
         self._focus_when_ready = False  # focus_content() was asked for before the views were up
+        self._composed = False  # the title and tabs exist (the screen mounts the pane on first use)
+        self._shown_early: tuple[ContainerSummary, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("no container selected"), id="detail-title")
@@ -139,13 +142,21 @@ class DetailPane(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#detail-notice").display = False
+        self.call_after_refresh(self._show_early)  # once the tab panes are composed too
+
+    def _show_early(self) -> None:
+        self._composed = True
+        if self._shown_early is not None:
+            container, host = self._shown_early
+            self._shown_early = None
+            self.show_container(container, host=host)
 
     # -- the main screen's API -----------------------------------------------------------
 
     @property
     def host(self) -> str | None:
         """The host of the shown container (None: the current host)."""
-        return self.engine_host
+        return self._shown_early[1] if self._shown_early is not None else self.engine_host
 
     def show_container(self, container: ContainerSummary, *, host: str | None = None) -> None:
         """Load the pane for this container of ``host`` (replacing any previous one).
@@ -153,6 +164,9 @@ class DetailPane(Vertical):
         The same container again only refreshes the title: the tree, the process list and
         the stats history are kept (the screen calls this as the table cursor moves).
         """
+        if not self._composed:  # just mounted: shown once its widgets are up
+            self._shown_early = (container, host)
+            return
         same = self.container is not None and self.container.id == container.id and host == self.engine_host
         if host != self.engine_host:
             self._reachable = True
@@ -174,7 +188,7 @@ class DetailPane(Vertical):
 
     def host_reachable(self, host: str, reachable: bool) -> None:
         """``host``'s engine went away or came back: pause the live tabs, or resume them."""
-        if host != self.engine_host or reachable == self._reachable:
+        if host != self.engine_host or reachable == self._reachable or not self._composed:
             return
         self._reachable = reachable
         notice_widget = self.query_one("#detail-notice", Static)

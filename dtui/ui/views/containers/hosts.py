@@ -16,11 +16,11 @@ from dtui.core.hosts import DOWN, UP, HostConnection, HostStatus
 from dtui.ui.messages import EngineFailed
 from dtui.ui.safe_text import safe_plain
 from dtui.ui.views.screen import ResourceScreen
-from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from dtui.ui.app import DtuiApp
+    from dtui.ui.widgets.detail_pane import DetailPane
 
 DOWN_NOTICE_SECONDS = 30.0
 """A host that keeps dropping is notified at most once in this many seconds (the status line says the rest)."""
@@ -38,6 +38,12 @@ class HostsMixin(ResourceScreen[ContainerSummary]):
 
     _down_noticed: dict[str, float]
     _outage_told: set[str]
+    _detail: DetailPane | None = None
+
+    @property
+    def detail_pane(self) -> DetailPane | None:
+        """The detail pane, once the first Enter mounted it."""
+        return self._detail
 
     @property
     def dtui(self) -> DtuiApp:
@@ -82,7 +88,8 @@ class HostsMixin(ResourceScreen[ContainerSummary]):
         self._set_host_state(change.host, UP)
         self.table.set_host_stale(change.host, False)
         if was_down:
-            self.query_one(DetailPane).host_reachable(change.host, True)
+            if self.detail_pane is not None:
+                self.detail_pane.host_reachable(change.host, True)
             self.overview_follow_view()
 
     def live_host_down(self, change: HostDown) -> None:
@@ -95,7 +102,8 @@ class HostsMixin(ResourceScreen[ContainerSummary]):
         self._set_host_state(host, DOWN, change.retry_in)
         if was_up:
             self.table.set_host_stale(host, True)
-            self.query_one(DetailPane).host_reachable(host, False)
+            if self.detail_pane is not None:
+                self.detail_pane.host_reachable(host, False)
             self.overview_follow_view()
             self._outage_told.discard(host)
         if change.error is not None and host not in self._outage_told:
@@ -148,8 +156,8 @@ class HostsMixin(ResourceScreen[ContainerSummary]):
         """The app's host set changed: drop the rows of hosts that left, follow the rest."""
         hosts = set(self.dtui.hosts)
         self.hosts_left(hosts)
-        pane = self.query_one(DetailPane)
-        if pane.host is not None and pane.host not in hosts:
+        pane = self.detail_pane
+        if pane is not None and pane.host is not None and pane.host not in hosts:
             self.remove_class("-pane-open", "-pane-full")
         self.table.keep_hosts(hosts)
         self.show_hosts()

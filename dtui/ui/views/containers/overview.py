@@ -10,7 +10,6 @@ from dtui.ui.messages import OverviewSampled
 from dtui.ui.views.containers.hosts import HostsMixin
 from dtui.ui.views.containers.table import ContainerTable, StatsCells
 from dtui.ui.views.table import NO_VALUE, row_key, split_row_key
-from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.stats_panel import format_bytes
 
 
@@ -140,13 +139,14 @@ class OverviewMixin(HostsMixin):
     def on_screen_suspend(self) -> None:
         """Another screen is on top: stop the overview and the pane's timers and streams."""
         self._stop_overview()
-        for view in self.query_one(DetailPane).query("TopView, StatsView"):
-            view.stop()  # type: ignore[attr-defined]
+        if self.detail_pane is not None:
+            for view in self.detail_pane.query("TopView, StatsView"):
+                view.stop()  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         """Back on top: resume the overview and the pane's active tab."""
         if not self._started:
             return  # first showing: on_mount starts the overview
         self.start_overview()
-        if self.has_class("-pane-open"):
-            self.query_one(DetailPane).resume()
+        if self.has_class("-pane-open") and self.detail_pane is not None:
+            self.detail_pane.resume()

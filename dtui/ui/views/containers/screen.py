@@ -32,9 +32,7 @@ from dtui.ui.views.containers.compose import GroupedContainerTable
 from dtui.ui.views.containers.kept import KeptMixin
 from dtui.ui.views.containers.projects import ProjectsMixin
 from dtui.ui.views.containers.table import ContainerTable
-from dtui.ui.terminal.pane import ShellPane
 from dtui.ui.terminal.shells import ShellsMixin
-from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.footer import Footer
 from dtui.ui.widgets.status_bar import StatusBar
 
@@ -69,8 +67,7 @@ class MainScreen(ShellsMixin, KeptMixin, ProjectsMixin):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         yield GroupedContainerTable(id="containers")
-        yield DetailPane(id="detail", ps_args=self.dtui.config.defaults.ps_args)
-        yield ShellPane(id="shells")
+        # The detail pane (#detail) and the shells pane (#shells) are mounted on first use.
         yield Input(placeholder="quick filter: name, image or id (Esc clears)", id="quick-filter")
         yield Footer()
 
@@ -208,7 +205,13 @@ class MainScreen(ShellsMixin, KeptMixin, ProjectsMixin):
             return
         host, container = target
         self.add_class("-pane-open")
-        self.query_one(DetailPane).show_container(container, host=host)
+        pane = self.detail_pane
+        if pane is None:
+            from dtui.ui.widgets.detail_pane import DetailPane
+
+            pane = self._detail = DetailPane(id="detail", ps_args=self.dtui.config.defaults.ps_args)
+            self.mount(pane, after=self.table)
+        pane.show_container(container, host=host)
         self.call_after_refresh(self.overview_follow_view)
 
     @on(DataTable.RowHighlighted, "#containers")
