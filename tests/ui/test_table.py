@@ -7,6 +7,7 @@ import asyncio
 import httpx
 from rich.text import Text
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from dtui.ui.app import DtuiApp
 from dtui.ui.logs.screen import LogScreen
@@ -447,6 +448,15 @@ async def test_enter_opens_detail_pane_escape_hides_l_opens_logs(monkeypatch) ->
         assert not _table(app).display
         await pilot.press("z")
         await pilot.press("escape")
+        assert not pane.display
+        await pilot.press("slash", "c", "enter", "enter", "z")  # a quick filter is shown: focus stays off it
+        assert not _table(app).display and app.focused is not None and pane in app.focused.ancestors_with_self
+        main = app.screen
+        await pilot.press("question_mark")  # a key for the screen, not a letter typed into the filter
+        assert app.screen is not main and main.query_one("#quick-filter", Input).value == "c"
+        await pilot.press("escape", "z")
+        assert _table(app).display and app.focused is _table(app)
+        await pilot.press("escape", "escape", "escape")
         assert not pane.display
         await pilot.press("down", "l")
         assert isinstance(app.screen, LogScreen) and app.screen.container.name == "c1"

@@ -200,6 +200,7 @@ class DetailPane(Vertical):
         """Focus the active tab's main widget (its tab bar when it has none)."""
         if not self._tabs_ready:
             self._focus_when_ready = True
+            self._tab_bar().focus()  # meanwhile: focus must not stay on a widget being hidden
             return
         target = self._active_view().focus_target
         if target is not None:

@@ -232,4 +232,9 @@ class MainScreen(ShellsMixin, KeptMixin, ProjectsMixin):
         if not self.has_class("-pane-open"):
             self.show_details()
         self.toggle_class("-pane-full")
+        # The hidden table would hand its focus on to the quick filter's Input, if shown.
+        if self.has_class("-pane-full"):
+            self.query_one(DetailPane).focus_content()
+        else:
+            self.table.focus()
         self.call_after_refresh(self.overview_follow_view)
