@@ -480,3 +480,25 @@ async def test_row_keys_are_host_and_id() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         assert _table(app).visible_keys() == [row_key(HOST, next(iter(docker.containers)))]
+
+
+async def test_open_pane_says_when_its_container_is_destroyed_elsewhere() -> None:
+    """A stream that just ends (stats of a `docker rm -f`) tells nothing: the destroy event does."""
+    docker = _fleet(2)
+    ids = list(docker.containers)
+    docker.engine.route("GET", "/containers/[^/]+/json", json={"Id": ids[0], "Name": "/c0", "Config": {}})
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        pane = app.screen.query_one(DetailPane)
+        notice = pane.query_one("#detail-notice")
+        assert pane.container is not None and pane.container.id == ids[0] and not notice.display
+        docker.emit("destroy", ids[1])  # another container: the pane stays as it is
+        await _settle(pilot)
+        assert not notice.display
+        del docker.containers[ids[0]]
+        docker.emit("destroy", ids[0])
+        await _settle(pilot)
+        assert notice.display and "no longer exists" in str(notice.render())

@@ -228,7 +228,11 @@ class DetailPane(Vertical):
 
     def on_container_gone(self, message: ContainerGone) -> None:
         message.stop()
-        if self.container is None or message.container_id != self.container.id:
+        self.container_removed(message.container_id)
+
+    def container_removed(self, container_id: str) -> None:
+        """The engine destroyed ``container_id``: if it is the one shown, stop the tabs and say so."""
+        if self.container is None or container_id != self.container.id:
             return
         for view in self._views():
             view.stop()

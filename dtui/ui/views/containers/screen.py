@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from dtui.engine.errors import BadRequest
 from dtui.engine.models import ContainerSummary
-from dtui.live.changes import Listed, ListingRefused
+from dtui.live.changes import Listed, ListingRefused, Removed
 from dtui.live.kind import Kind
 from dtui.live.kinds import containers_kind
 from dtui.core.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
@@ -123,6 +123,13 @@ class MainScreen(ShellsMixin, KeptMixin, ProjectsMixin):
         super().live_listed(change)
         self._good_filter = self.engine_filter
         self.query_one(StatusBar).api_version = self.dtui.client.api_version or ""
+
+    def live_removed(self, change: Removed) -> None:
+        """Drop the destroyed rows; a pane showing one of them says so (a stream just ends)."""
+        super().live_removed(change)
+        pane = self.query_one(DetailPane)
+        if pane.container is not None and pane.container.id in change.ids and pane.host == change.host:
+            pane.container_removed(pane.container.id)
 
     def live_refused(self, change: ListingRefused) -> None:
         """A bad engine filter: say why and go back to the last one that worked."""
