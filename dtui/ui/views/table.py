@@ -186,6 +186,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
         self._fitted: tuple[str, ...] = ()
         self._kept: set[str] = set()
         self._held: set[str] = set()
+        self._cursor_seen: str | None = None  # the row the cursor was on when last highlighted
 
     def on_mount(self) -> None:
         self._apply_fit(self._fit([]))
@@ -232,6 +233,9 @@ class ResourceTable(DataTable[Text], Generic[T]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The cursor moved: kept rows it left may go (see :meth:`keep`)."""
         cursor = self.cursor_key  # where it is now, not where the message says it passed
+        if cursor == self._cursor_seen:
+            return  # a repaint that kept the cursor on its row: marked kept rows stay
+        self._cursor_seen = cursor
         if self._kept - {cursor}:
             self.release_kept(but=cursor)
 
@@ -376,6 +380,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
         again. Moving the cursor off it, re-filtering or :meth:`release_kept` lets it go.
         """
         self._kept.add(key)
+        self._cursor_seen = self.cursor_key  # marked rows the cursor is not on stay until it moves
 
     def update_kept(self, host: str, items: Iterable[T]) -> None:
         """New facts about kept objects (a listing that would not show them); others are ignored."""
