@@ -299,6 +299,11 @@ async def test_rename_validates_inline_then_sends() -> None:
         await pilot.press("backspace", *"-new", "enter")
         await _settle(pilot)
         assert docker.mutations()[0][1].endswith("/rename?name=x-new")
+        docker.engine.route("POST", "/containers/[^/]+/rename", status=409, json={"message": "name in use"})
+        await pilot.press("n", "end", "2", "enter")
+        await _settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert "c0: rename to c02: name in use" in said, said  # who, what, then the engine's words
 
 
 async def test_remove_dialog_preselects_force_for_running() -> None:
