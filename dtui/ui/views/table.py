@@ -530,15 +530,18 @@ class ResourceTable(DataTable[Text], Generic[T]):
     @property
     def sort_label(self) -> str:
         """The order in words and an arrow, e.g. ``"created ▼"`` (newest first)."""
+        return f"{self.sort_field} {self._sort_arrow()}"
+
+    def _sort_arrow(self) -> str:
         sort = self.SORTS.get(self.sort_field)
         descending = (sort is not None and sort.descending_first) != self.sort_reverse
-        return f"{self.sort_field} {'▼' if descending else '▲'}"
+        return "▼" if descending else "▲"
 
     def _header(self, column: Column[Any]) -> Text:
         if column.key == "mark":
             return Text(" ")
         sort = self.SORTS.get(self.sort_field)
-        arrow = self.sort_label[-1] if sort is not None and column.key == sort.column else " "
+        arrow = self._sort_arrow() if sort is not None and column.key == sort.column else " "
         return Text(f"{column.label} {arrow}", style="bold")
 
     def _label_columns(self) -> None:
