@@ -507,3 +507,25 @@ async def test_open_pane_says_when_its_container_is_destroyed_elsewhere() -> Non
         docker.emit("destroy", ids[0])
         await _settle(pilot)
         assert notice.display and "no longer exists" in str(notice.render())
+
+
+async def test_a_cell_as_wide_as_before_repaints_only_its_row() -> None:
+    """CPU, memory and ages change every few seconds: resending the whole table each time is no calm SSH link."""
+    docker = _fleet(3)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        table = _table(app)
+        regions: list[tuple[object, ...]] = []
+        real_refresh = table.refresh
+        table.refresh = lambda *args, **kwargs: regions.append(args) or real_refresh(*args, **kwargs)  # type: ignore[method-assign]
+        key = table.visible_keys()[1]
+        table.update_cell(key, "state", Text("paused "), update_width=True)  # as wide as "running"
+        assert regions and all(regions), regions  # a region each time: that row, not the whole table
+        await pilot.pause(0.1)
+        assert "paused " in table.render_line(2).text and "running" in table.render_line(1).text
+        regions.clear()
+        table.update_cell(key, "state", Text("restarting"), update_width=True)  # wider: measured again
+        assert () in regions
+        await pilot.pause(0.1)
+        assert "restarting" in table.render_line(2).text

@@ -212,6 +212,28 @@ class ResourceTable(DataTable[Text], Generic[T]):
                 column.content_width = max(column.content_width, width)
         super()._update_dimensions(())  # no new rows left: only the virtual size
 
+    def update_cell(
+        self, row_key: RowKey | str, column_key: ColumnKey | str, value: Text, *, update_width: bool = False
+    ) -> None:
+        """Like DataTable's, but a cell as wide as the one it replaces repaints only its row.
+
+        DataTable refreshes the whole table for any cell; with CPU, memory and ages changing
+        every few seconds that resent every line of the table to the terminal each round.
+        """
+        row = RowKey(row_key) if isinstance(row_key, str) else row_key
+        column = ColumnKey(column_key) if isinstance(column_key, str) else column_key
+        cells = self._data.get(row)
+        index = self._row_locations.get(row)
+        if cells is None or index is None or column not in self._column_locations or self._require_update_dimensions:
+            super().update_cell(row, column, value, update_width=update_width)
+            return
+        if update_width and cell_width(cells.get(column), self._measure) != cell_width(value, self._measure):
+            super().update_cell(row, column, value, update_width=True)
+            return
+        cells[column] = value
+        self._update_count += 1  # the key of DataTable's line caches: the row renders anew
+        self.refresh_row(index)
+
     def _update_column_widths(self, updated_cells: set[CellKey]) -> None:
         """Fit columns to updated cells; a column where one shrank is measured again once."""
         shrunk: set[ColumnKey] = set()
