@@ -529,3 +529,17 @@ async def test_a_cell_as_wide_as_before_repaints_only_its_row() -> None:
         assert () in regions
         await pilot.pause(0.1)
         assert "restarting" in table.render_line(2).text
+
+
+async def test_the_sort_arrow_moves_on_screen_when_no_row_changes() -> None:
+    """The header's line cache must be let go with the labels, not only when some cell changes."""
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        table = _table(app)
+        assert "Name ▲" in table.render_line(0).text
+        await pilot.press("o")
+        await pilot.pause(0.1)
+        header = table.render_line(0).text
+        assert "State ▲" in header and "Name ▲" not in header, header

@@ -571,6 +571,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
             table_column = self.columns.get(ColumnKey(column.key))
             if table_column is not None:
                 table_column.label = self._header(column)
+        self._update_count += 1  # the key of DataTable's line caches: the header renders anew
         self.refresh()
 
     def sort_key(self, key: str, item: T) -> tuple[object, ...]:
