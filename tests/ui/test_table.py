@@ -507,6 +507,7 @@ async def test_open_pane_says_when_its_container_is_destroyed_elsewhere() -> Non
         docker.emit("destroy", ids[0])
         await _settle(pilot)
         assert notice.display and "no longer exists" in str(notice.render())
+        assert str(pane.query_one("#detail-title").render()).endswith("  removed")  # not "running" still
 
 
 async def test_a_cell_as_wide_as_before_repaints_only_its_row() -> None:

@@ -157,11 +157,7 @@ class DetailPane(Vertical):
             self._reachable = True
         self.container = container
         self.engine_host = host
-        title = Text("▶ ", style="bold")
-        title.append_text(safe_line(container.name or container.short_id, style="bold", max_length=60))
-        title.append(f"  {container.short_id}  ", style="dim")
-        title.append_text(safe_line(container.state, max_length=20))
-        self.query_one("#detail-title", Static).update(title)
+        self._show_title(container.state)
         if same:
             return
         self.query_one("#detail-notice").display = False
@@ -170,6 +166,17 @@ class DetailPane(Vertical):
             return
         for view in self._views():
             view.set_container(container.id)
+
+    def _show_title(self, state: str) -> None:
+        """``▶ name  short-id  state`` of the container shown (sanitized)."""
+        container = self.container
+        if container is None:
+            return
+        title = Text("▶ ", style="bold")
+        title.append_text(safe_line(container.name or container.short_id, style="bold", max_length=60))
+        title.append(f"  {container.short_id}  ", style="dim")
+        title.append_text(safe_line(state, max_length=20))
+        self.query_one("#detail-title", Static).update(title)
 
     def host_reachable(self, host: str, reachable: bool) -> None:
         """``host``'s engine went away or came back: pause the live tabs, or resume them."""
@@ -236,6 +243,7 @@ class DetailPane(Vertical):
             return
         for view in self._views():
             view.stop()
+        self._show_title("removed")
         notice = Text("This container no longer exists (removed).", style="bold")
         notice_widget = self.query_one("#detail-notice", Static)
         notice_widget.update(notice)
