@@ -1,5 +1,7 @@
-"""The create form's text fields <-> a ContainerSpec (pure: no I/O, no widgets).
+"""The create forms' text fields, parsed (pure: no I/O, no widgets).
 
+The container form's fields <-> a ContainerSpec; the fields it shares with the create-service
+form (image, name, command, env, labels, ports) are parsed once, by :func:`parse_workload`.
 Every parser raises :class:`FieldError` naming the field, so the form can show which
 field is wrong while keeping everything the user typed.
 """
@@ -34,19 +36,41 @@ class FieldError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class FormValues:
-    """What the form's fields hold, as typed."""
+class WorkloadFields:
+    """The fields the container and the service create forms share, as typed."""
 
     image: str = ""
     name: str = ""
     command: str = ""
     env: str = ""
     labels: str = ""
-    working_dir: str = ""
     ports: str = ""
+
+
+WORKLOAD_FIELDS = tuple(item.name for item in fields(WorkloadFields))
+"""The shared fields' names (also the forms' widget ids)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FormValues(WorkloadFields):
+    """What the container form's fields hold, as typed."""
+
+    working_dir: str = ""
     volumes: str = ""
     restart_policy: str = "no"
     start: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """The shared fields, parsed: what a container or a service runs."""
+
+    image: str
+    name: str
+    cmd: tuple[str, ...]
+    env: tuple[str, ...]
+    labels: dict[str, str]
+    ports: tuple[PortSpec, ...]
 
 
 def _lines(text: str) -> list[str]:
@@ -124,28 +148,50 @@ def check_name(name: str) -> str | None:
     return f"invalid name: {NAME_HINT}"
 
 
+def parse_workload(values: WorkloadFields, *, missing_image: str) -> Workload:
+    """Parse the shared fields, checking them in the forms' order (image first).
+
+    Args:
+        values: The form's fields.
+        missing_image: What to say when no image is given.
+
+    Raises:
+        FieldError: Naming the first field that is wrong.
+    """
+    if not values.image.strip():
+        raise FieldError("image", missing_image)
+    name = values.name.strip()
+    problem = check_name(name)
+    if problem:
+        raise FieldError("name", problem)
+    return Workload(
+        image=values.image.strip(),
+        name=name,
+        cmd=parse_command(values.command),
+        env=parse_env(values.env),
+        labels=parse_labels(values.labels),
+        ports=parse_ports(values.ports),
+    )
+
+
 def build_spec(values: FormValues, base: ContainerSpec | None = None) -> ContainerSpec:
     """Turn the form into a spec; fields the form does not show come from ``base``.
 
     Raises:
         FieldError: Naming the first field that is wrong.
     """
-    if not values.image.strip():
-        raise FieldError("image", "an image is required")
-    problem = check_name(values.name.strip())
-    if problem:
-        raise FieldError("name", problem)
+    workload = parse_workload(values, missing_image="an image is required")
     binds, volumes = parse_volumes(values.volumes)
     policy = values.restart_policy if values.restart_policy != "no" else ""
     try:
         return replace(
             base or ContainerSpec(image=""),
-            image=values.image.strip(),
-            cmd=parse_command(values.command),
-            env=parse_env(values.env),
-            labels=parse_labels(values.labels),
+            image=workload.image,
+            cmd=workload.cmd,
+            env=workload.env,
+            labels=workload.labels,
             working_dir=values.working_dir.strip(),
-            ports=parse_ports(values.ports),
+            ports=workload.ports,
             binds=binds,
             volumes=volumes,
             restart_policy=policy,

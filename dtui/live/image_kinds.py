@@ -8,13 +8,13 @@ events do not carry every tag a row shows, so any of them re-lists everything.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dtui.engine.models import ContainerSummary, Event, ImageSummary
 from dtui.live.kind import Kind
+from dtui.live.users import container_label, group_users, with_containers
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -59,9 +59,7 @@ class ImageRow:
 
 def image_rows(images: Iterable[ImageSummary], containers: Iterable[ContainerSummary]) -> list[ImageRow]:
     """One row per tag of each image, each with the names of the containers using the image."""
-    users: dict[str, list[str]] = {}
-    for container in containers:
-        users.setdefault(container.image_id, []).append(container.name or container.id[:12])
+    users = group_users(containers, lambda container: (container.image_id,), container_label)
     rows: list[ImageRow] = []
     for image in images:
         names = tuple(sorted(users.get(image.id, ())))
@@ -71,8 +69,7 @@ def image_rows(images: Iterable[ImageSummary], containers: Iterable[ContainerSum
 
 async def list_image_rows(client: EngineClient) -> Sequence[ImageRow]:
     """List the images and every container (for the usage count) side by side."""
-    images, containers = await asyncio.gather(client.images.list(), client.containers.list(all=True))
-    return image_rows(images, containers)
+    return image_rows(*await with_containers(client, client.images.list()))
 
 
 def _actor(event: Event) -> str:

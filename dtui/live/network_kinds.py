@@ -8,7 +8,6 @@ id; ``connect`` and ``disconnect`` (the container is an attribute) change who is
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from dtui.engine.models import ContainerSummary
 from dtui.engine.resource_models import Network
 from dtui.live.kind import Kind
+from dtui.live.users import container_label, group_users, with_containers
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -60,10 +60,7 @@ def join_attached(networks: Iterable[Network], containers: Iterable[ContainerSum
     Podman's container list gives the network's name as its ``NetworkID``: a network matches
     by id, else by name.
     """
-    attached: dict[str, list[Attached]] = {}
-    for container in containers:
-        for network_id in container.network_ids:
-            attached.setdefault(network_id, []).append(Attached(container.id, container.name or container.short_id))
+    attached = group_users(containers, lambda c: c.network_ids, lambda c: Attached(c.id, container_label(c)))
     return [
         NetworkRow(network, tuple(sorted(_attached_to(attached, network), key=lambda a: a.name))) for network in networks
     ]
@@ -75,8 +72,7 @@ def _attached_to(attached: dict[str, list[Attached]], network: Network) -> list[
 
 async def list_networks(client: EngineClient) -> Sequence[NetworkRow]:
     """Every network of one engine, joined with the containers connected to each."""
-    networks, containers = await asyncio.gather(client.networks.list(), client.containers.list(all=True))
-    return join_attached(networks, containers)
+    return join_attached(*await with_containers(client, client.networks.list()))
 
 
 def networks_kind() -> Kind[NetworkRow]:

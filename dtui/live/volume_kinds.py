@@ -8,7 +8,6 @@ too. Every event re-lists everything (volumes are few and the join needs both li
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from dtui.engine.models import ContainerSummary, Event
 from dtui.engine.resource_models import Volume
 from dtui.live.kind import Kind
+from dtui.live.users import container_label, group_users, with_containers
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -52,17 +52,13 @@ class VolumeRow:
 
 def join_users(volumes: Iterable[Volume], containers: Iterable[ContainerSummary]) -> list[VolumeRow]:
     """Each volume with the names of the containers mounting it."""
-    users: dict[str, list[str]] = {}
-    for container in containers:
-        for name in container.volume_names:
-            users.setdefault(name, []).append(container.name or container.short_id)
+    users = group_users(containers, lambda container: container.volume_names, container_label)
     return [VolumeRow(volume, tuple(sorted(users.get(volume.name, ())))) for volume in volumes]
 
 
 async def list_volumes(client: EngineClient) -> Sequence[VolumeRow]:
     """Every volume of one engine, joined with every container's mounts."""
-    volumes, containers = await asyncio.gather(client.volumes.list(), client.containers.list(all=True))
-    return join_users(volumes, containers)
+    return join_users(*await with_containers(client, client.volumes.list()))
 
 
 def _actor(event: Event) -> str:

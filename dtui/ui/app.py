@@ -43,6 +43,7 @@ FIRST_SCREEN = "dtui.ui.views.containers.screen:MainScreen"
 
 KEYMAP_SCOPES = {
     "the main screen": "dtui.ui.views.containers.screen:MainScreen",
+    "the tables": "dtui.ui.views.row_table:RowTable",
     "the detail pane": "dtui.ui.widgets.detail_pane:DetailPane",
     "the resource detail pane": "dtui.ui.views.detail:ResourceDetail",
     "the images screen": "dtui.ui.views.images.screen:ImagesScreen",

@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from dtui.engine.models import EngineVersion
 from dtui.ui.app import DtuiApp
 from dtui.ui.logs.screen import LogScreen
-from dtui.ui.views import table as resource_table
+from dtui.ui.views import table_time
 from dtui.ui.logs.view import LogView
 from tests.fakes import frame
 from tests.ui.detail_support import inspect_document
@@ -50,7 +50,7 @@ class _FrozenDateTime(datetime):
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Freeze the clock the container table measures "5m ago" against."""
-    monkeypatch.setattr(resource_table, "datetime", _FrozenDateTime)
+    monkeypatch.setattr(table_time, "datetime", _FrozenDateTime)
 
 
 def _port(private: int, public: int) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from dtui.ui.widgets.changes_view import ChangesView
 from dtui.ui.widgets.detail_pane import DetailPane
-from dtui.ui.widgets.inspect_view import InspectView, JsonTree
+from dtui.ui.widgets.inspect_view import InspectView
+from dtui.ui.widgets.json_tree import JsonTree
 from dtui.ui.widgets.stats_panel import FixedSparkline, StatsView
 from dtui.ui.widgets.top_view import TopView
 from dtui.engine.models import ContainerSummary

@@ -14,10 +14,12 @@ from dtui.engine.client import EngineClient
 from dtui.engine.endpoint import parse_host
 from dtui.live.kind import Kind
 from dtui.ui.app import DtuiApp
+from dtui.ui.screens.modals import HelpScreen
 from dtui.ui.views.actions import ActionTable
-from dtui.ui.views.detail import Content, DetailScreen, DetailTab, ResourceDetail, Rows, detail_actions, inspect_tab
+from dtui.ui.views.detail import DetailScreen, ResourceDetail, detail_actions
+from dtui.ui.views.detail_tabs import Content, DetailTab, Rows, inspect_tab
 from dtui.ui.views.table import row_key
-from dtui.ui.widgets.inspect_view import JsonTree
+from dtui.ui.widgets.json_tree import JsonTree
 from tests.fakes import FakeWidgets
 from tests.support.wait import wait_until
 from tests.ui.screen_host import type_text
@@ -104,7 +106,7 @@ async def test_enter_opens_the_tabs_searches_zooms_and_escape_closes() -> None:
         await _until(pilot, lambda: pane.has_focus_within)
         await pilot.press("slash")
         await type_text(pilot, "colour\n")
-        assert pane.body("inspect")._matches
+        assert pane.body("inspect").search.matches
         await pilot.press("escape")  # closes the search, not the pane
         assert not pane.body("inspect").search_open and screen.pane_open
         await pilot.press("2")
@@ -157,3 +159,34 @@ async def test_a_removed_object_says_so() -> None:
         notice = screen.query_one("#resource-detail-notice")
         await _until(pilot, lambda: notice.display)
         assert "no longer exists" in str(notice.render())
+
+
+async def test_help_lists_the_keys_of_the_focused_pane_grouped() -> None:
+    _, app = _app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, DetailWidgetScreen)
+        await _until(pilot, lambda: screen.table.row_count == 2)
+        await pilot.press("enter")
+        pane = screen.query_one(ResourceDetail)
+        await _until(pilot, lambda: pane.body("inspect").content is not None)
+        await pilot.press("tab")
+        await _until(pilot, lambda: pane.has_focus_within)
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        rows = help_screen.rows
+        headings = [description for key, description in rows if not key]
+        assert headings[0] == "Resource detail (focused)"
+        pane_rows = rows[1:rows.index(("", headings[1]))]
+        assert ("/", "Search") in pane_rows and ("y", "Copy") in pane_rows and ("v", "Reveal env") in pane_rows
+        assert ("1-2", "Show the tab of that number") in pane_rows  # two tabs: 3-9 do nothing here
+        assert not any(key == "/" for key, _ in rows[len(pane_rows) + 1:]), "the pane's / is not the quick filter"
+        assert any(description.startswith("Show the details") for _, description in rows)  # the screen's keys too
+        await pilot.press("escape")
+        screen.table.focus()
+        await pilot.press("question_mark")
+        rows = app.screen.rows  # type: ignore[attr-defined]
+        assert ("/", "Quick filter") in rows or any(key == "/" for key, _ in rows)
+        assert ("home", "First row") in rows and ("end", "Last row") in rows
+        assert not any(description == "Search" for _, description in rows), "the pane's keys only when it has focus"

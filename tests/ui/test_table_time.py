@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from rich.text import Text
 
+from textual.widgets.data_table import ColumnKey
+
 from dtui.config import Config
 from dtui.ui.app import DtuiApp
-from dtui.ui.views import table as resource_table
+from dtui.ui.views import table_time
 from dtui.ui.views.containers.kept import HIDDEN_HINT
 from dtui.ui.views.containers.table import ContainerTable
 from dtui.ui.widgets.status_bar import StatusBar
@@ -34,7 +36,7 @@ class _Clock(datetime):
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> type[_Clock]:
     _Clock.offset = timedelta()
-    monkeypatch.setattr(resource_table, "datetime", _Clock)
+    monkeypatch.setattr(table_time, "datetime", _Clock)
     return _Clock
 
 
@@ -186,3 +188,35 @@ async def test_only_rows_in_view_are_told_again(clock: type[_Clock]) -> None:
         in_view = table.keys_in_view()
         assert 20 <= len(in_view) < 60
         assert sorted(updated) == sorted(in_view * 2)  # status and created of the rows in view only
+
+
+async def test_columns_narrow_again_when_the_widest_cell_leaves(clock: type[_Clock]) -> None:
+    docker = FakeDocker()
+    port = {"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 8080, "Type": "tcp"}
+    docker.add("web", image="nginx:1.27", ports=[port])
+    long_one = docker.add("a-very-long-container-name-indeed-x", image="nginx:1.27", ports=[port])
+    app = docker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        table = _table(app)
+        name_width = table.columns[ColumnKey("name")].content_width
+        assert name_width == 28  # the long name, cut at the column's 28
+        assert table.max_scroll_x == 0
+        long_one["Names"] = ["/web-2"]  # a rename: the one cell that made the column wide shrinks
+        docker.emit("rename", long_one["Id"])
+        await pilot.pause(0.3)
+        assert table.columns[ColumnKey("name")].content_width == len("Name ▲")
+        long_one["Names"] = ["/a-very-long-container-name-indeed-x"]
+        docker.emit("rename", long_one["Id"])
+        await pilot.pause(0.3)
+        assert table.columns[ColumnKey("name")].content_width == 28
+        narrow = [column.key for column in table.columns_shown]
+        del docker.containers[long_one["Id"]]  # the row itself goes
+        docker.emit("destroy", long_one["Id"])
+        await pilot.pause(0.3)
+        assert table.columns[ColumnKey("name")].content_width == len("Name ▲")
+        assert table.max_scroll_x == 0 and table.virtual_size.width <= 80
+        shown = [column.key for column in table.columns_shown]
+        assert len(shown) > len(narrow)  # the room the long name took shows another column again
+        total = sum(column.get_render_width(table) for column in table.columns.values())
+        assert total == table.virtual_size.width

@@ -19,7 +19,7 @@ from dtui.ui.app import DtuiApp
 from dtui.ui.forms.resource_create import NetworkForm, VolumeForm
 from dtui.ui.screens.choice import ChoiceScreen
 from dtui.ui.screens.modals import ConfirmScreen, HelpScreen
-from dtui.ui.views.detail import Document, Rows
+from dtui.ui.views.detail_tabs import Document, Rows
 from dtui.ui.views.networks.pick import PickScreen
 from dtui.ui.views.networks.screen import NetworksScreen
 from dtui.ui.views.table import row_key

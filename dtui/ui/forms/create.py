@@ -16,11 +16,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerDetail, ContainerSummary
@@ -28,8 +26,8 @@ from dtui.engine.spec import RESTART_POLICIES, ContainerSpec
 from dtui.core.hosts import client_for
 from dtui.core.create_form import FieldError, FormValues, build_spec, check_name, displayable, values_from_spec
 from dtui.ui.safe_text import safe_line, safe_plain, strip_controls
+from dtui.ui.forms.workload import WorkloadForm, form_field, lines_area
 from dtui.ui.screens.choice import ChoiceScreen
-from dtui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
@@ -84,7 +82,7 @@ class FailedContainerRemoved(Message):
     error: EngineError | None
 
 
-class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+class CreateScreen(WorkloadForm):
     """The create form.
 
     Args:
@@ -94,7 +92,6 @@ class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         source: A container to duplicate: inspected on mount, then the form is pre-filled.
     """
 
-    CSS_PATH = "../forms.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Create", priority=True, id="create.submit"),
         Binding("escape", "cancel", "Cancel", id="create.cancel"),
@@ -115,7 +112,6 @@ class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             values_from_spec(prefill, name) if prefill else FormValues(name=name), strip_controls
         )
         self._source = source
-        self._busy = False
         self._start_error = ""
 
     @classmethod
@@ -133,47 +129,30 @@ class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         """The engine client of this screen's host (``DtuiApp.client_for``)."""
         return client_for(self.app, self.host)
 
-    def compose(self) -> ComposeResult:
-        values = self._values
-        title = "Create container"
+    def form_title(self) -> Text:
+        """``Create container``, or ``Duplicate <name>``."""
         if self._source is not None:
-            title = "Duplicate " + safe_plain(self._source.name, max_length=40)
-        with Vertical(id="create-panel", classes="panel"):
-            yield Static(Text(title, style="bold"), id="create-title", classes="panel-title")
-            with VerticalScroll(id="create-form"):
-                yield from self._field("Image", Input(values.image, placeholder="repo:tag", id="image", compact=True))
-                yield from self._field(
-                    "Local", Select[str]([], prompt="pick a local image", id="image-picker", compact=True)
-                )
-                yield from self._field("Name", Input(values.name, placeholder="(engine picks)", id="name", compact=True))
-                yield Static("", id="name-error", classes="field-error")
-                yield from self._field("Command", Input(values.command, placeholder="(image default)", id="command", compact=True))
-                yield from self._field("Env", self._lines_area(values.env, "env"))
-                yield from self._field("Labels", self._lines_area(values.labels, "labels"))
-                yield from self._field("Workdir", Input(values.working_dir, id="working-dir", compact=True))
-                yield from self._field(
-                    "Ports", Input(values.ports, placeholder="9001:80/tcp 127.0.0.1:9002:80", id="ports", compact=True)
-                )
-                yield from self._field(
-                    "Volumes", Input(values.volumes, placeholder="/host:/ctr:ro name:/data /anon", id="volumes", compact=True)
-                )
-                yield from self._field("Restart", self._restart_select(values.restart_policy))
-                yield Checkbox("Start after create", values.start, id="start")
-            yield Static("", id="create-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Create", variant="primary", id="create-submit", compact=True)
-                yield Button("Cancel", id="create-cancel", compact=True)
-        yield Footer()
+            return Text("Duplicate " + safe_plain(self._source.name, max_length=40), style="bold")
+        return Text("Create container", style="bold")
 
-    @staticmethod
-    def _field(label: str, widget: Input | TextArea | Select[str]) -> ComposeResult:
-        with Horizontal(classes="field"):
-            yield Label(label, classes="field-label")
-            yield widget
-
-    @staticmethod
-    def _lines_area(text: str, field_id: str) -> TextArea:
-        return TextArea(text, id=field_id, soft_wrap=False, compact=True, placeholder="KEY=VALUE, one per line")
+    def compose_fields(self) -> ComposeResult:
+        values = self._values
+        yield from form_field("Image", Input(values.image, placeholder="repo:tag", id="image", compact=True))
+        yield from form_field("Local", Select[str]([], prompt="pick a local image", id="image-picker", compact=True))
+        yield from form_field("Name", Input(values.name, placeholder="(engine picks)", id="name", compact=True))
+        yield Static("", id="name-error", classes="field-error")
+        yield from form_field("Command", Input(values.command, placeholder="(image default)", id="command", compact=True))
+        yield from form_field("Env", lines_area(values.env, "env"))
+        yield from form_field("Labels", lines_area(values.labels, "labels"))
+        yield from form_field("Workdir", Input(values.working_dir, id="working-dir", compact=True))
+        yield from form_field(
+            "Ports", Input(values.ports, placeholder="9001:80/tcp 127.0.0.1:9002:80", id="ports", compact=True)
+        )
+        yield from form_field(
+            "Volumes", Input(values.volumes, placeholder="/host:/ctr:ro name:/data /anon", id="volumes", compact=True)
+        )
+        yield from form_field("Restart", self._restart_select(values.restart_policy))
+        yield Checkbox("Start after create", values.start, id="start")
 
     @staticmethod
     def _restart_select(current: str) -> Select[str]:
@@ -190,21 +169,16 @@ class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         self._warn_if_stripped()
         self.list_images()
         if self._source is not None:
-            self._set_busy(True, "Reading the container to duplicate…")
+            self.set_busy(True, "Reading the container to duplicate…")
             self.inspect_source(self._source.id)
 
     # ----- reading the form -------------------------------------------------
 
     def form_values(self) -> FormValues:
         """What the fields hold now."""
-        return FormValues(
-            image=self.query_one("#image", Input).value,
-            name=self.query_one("#name", Input).value,
-            command=self.query_one("#command", Input).value,
-            env=self.query_one("#env", TextArea).text,
-            labels=self.query_one("#labels", TextArea).text,
+        return self.read_fields(
+            FormValues,
             working_dir=self.query_one("#working-dir", Input).value,
-            ports=self.query_one("#ports", Input).value,
             volumes=self.query_one("#volumes", Input).value,
             restart_policy=str(self.query_one("#restart", Select).value),
             start=self.query_one("#start", Checkbox).value,
@@ -245,34 +219,10 @@ class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         if isinstance(event.value, str):
             self.query_one("#image", Input).value = event.value
 
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
-    def show_error(self, title: str, message: str) -> None:
-        """Show an error under the form (the message is untrusted: sanitized)."""
-        text = Text(f"{title}: ", style="bold")
-        text.append_text(safe_line(message, max_length=600))
-        error = self.query_one("#create-error", Static)
-        error.update(text)
-        error.display = True
-
     def _clear_error(self) -> None:
         self.query_one("#create-error", Static).display = False
 
-    def _set_busy(self, busy: bool, note: str = "") -> None:
-        self._busy = busy
-        self.query_one("#create-submit", Button).disabled = busy
-        if note:
-            self.query_one("#create-error", Static).update(Text(note, style="italic"))
-            self.query_one("#create-error").display = True
-
     # ----- actions ----------------------------------------------------------
-
-    def action_cancel(self) -> None:
-        """Close without creating (workers of this screen end with it)."""
-        self.dismiss(None)
 
     def action_submit(self) -> None:
         """Validate the form and create the container."""
@@ -282,27 +232,11 @@ class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         try:
             spec = build_spec(values, self._base)
         except FieldError as error:
-            self.show_error("Check the form", error.message)
-            self._focus_field(error.field)
+            self.refuse(error)
             return
         self._clear_error()
-        self._set_busy(True, "Creating…")
+        self.set_busy(True, "Creating…")
         self.create_container(spec, values.name.strip(), values.start)
-
-    def _focus_field(self, field: str) -> None:
-        matches = self.query(f"#{field}")
-        if matches:
-            matches.first().focus()
-
-    @on(Button.Pressed, "#create-submit")
-    def _submit_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_submit()
-
-    @on(Button.Pressed, "#create-cancel")
-    def _cancel_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_cancel()
 
     # ----- workers ----------------------------------------------------------
 
@@ -365,7 +299,7 @@ class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             values_from_spec(self._base, duplicate_name(message.detail.name)), strip_controls
         )
         self.fill(values)
-        self._set_busy(False)
+        self.set_busy(False)
         self._clear_error()
         self._warn_if_stripped()
 
@@ -376,11 +310,11 @@ class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             )
 
     def on_create_failed(self, message: CreateFailed) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         self.show_error(message.context, message.error.message)
 
     def on_start_failed(self, message: StartFailed) -> None:
-        self._set_busy(True)
+        self.set_busy(True)
         self._start_error = message.error.message
         self.show_error("Created, but start failed", message.error.message)
         body = Text("The container was created but did not start:\n\n")
@@ -399,7 +333,7 @@ class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         self.dismiss(container_id)  # kept (Esc keeps too: the safe answer)
 
     def on_failed_container_removed(self, message: FailedContainerRemoved) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         if message.error is not None:
             self.show_error("Could not remove the failed container", message.error.message)
             return
@@ -409,7 +343,7 @@ class CreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         self.query_one("#create-error", Static).update(note)
 
     def on_container_created(self, message: ContainerCreated) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         for warning in message.warnings:
             self.app.notify(safe_plain(warning, max_length=300), title="Engine warning", severity="warning", markup=False)
         self.dismiss(message.container_id)

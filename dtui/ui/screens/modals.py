@@ -1,20 +1,20 @@
 """Small dialogs of the main screen, each returning a typed result.
 
-Confirm ("... [y/N]"), signal picker, rename prompt, engine filter prompt, remove options,
-and a plain help list. Prompts reach the user as ``Text`` (never parsed as markup): they
-may hold container names.
+Confirm ("... [y/N]"), signal picker, a typed single-value prompt (rename, engine filter),
+remove options and a plain help list. Prompts reach the user as ``Text`` (never parsed as
+markup): they may hold container names.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
@@ -23,18 +23,62 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dtui.engine.spec import valid_name
-from dtui.core.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
+from dtui.core.engine_filter import EngineFilter, parse_engine_filter
 from dtui.ui.safe_text import safe_line
 
 SIGNALS = ("TERM", "KILL", "HUP", "INT", "QUIT", "USR1", "USR2")
 _SIGNAL_RULE = re.compile(r"^(?:SIG)?[A-Z0-9+-]+$|^\d+$")
+
+ValueT = TypeVar("ValueT")
+ResultT = TypeVar("ResultT")
 
 
 def _prompt(text: Text | str) -> Text:
     return text if isinstance(text, Text) else Text(text)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+def yes_no(question: Text) -> Text:
+    """The question followed by a bold `` [y/N]``."""
+    text = question.copy()
+    text.append(" [y/N]", style="bold")
+    return text
+
+
+def named_question(before: str, name: str, after: str) -> Text:
+    """``Rename <name> to:``: dtui's words around an untrusted name (sanitized, bold)."""
+    question = Text(before)
+    question.append_text(safe_line(name, max_length=60, style="bold"))
+    question.append(after)
+    return question
+
+
+def option_line(chosen: bool, key: str, words: str) -> str:
+    """``[x] f  force ...``: one option of an :class:`OptionsConfirm`."""
+    return f"[{'x' if chosen else ' '}] {key}  {words}"
+
+
+class QuestionScreen(ModalScreen[ResultT], Generic[ResultT]):
+    """A dialog that asks a ``[y/N]`` question; subclasses add the keys and what else it shows.
+
+    Args:
+        question: The question (Text built with safe_line for container names).
+    """
+
+    def __init__(self, question: Text | str) -> None:
+        super().__init__()
+        self.question = _prompt(question)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(yes_no(self.question), id="question")
+            yield from self.compose_more()
+
+    def compose_more(self) -> ComposeResult:
+        """What shows under the question (nothing by default)."""
+        yield from ()
+
+
+class ConfirmScreen(QuestionScreen[bool]):
     """Ask a yes/no question ending in "[y/N]": `y`/Enter confirm, `n`/Esc cancel.
 
     Args:
@@ -46,19 +90,19 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: Text | str) -> None:
-        super().__init__()
-        self.question = _prompt(question)
-
-    def compose(self) -> ComposeResult:
-        text = self.question.copy()
-        text.append(" [y/N]", style="bold")
-        with Vertical(classes="dialog"):
-            yield Static(text, id="question")
-
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""
         self.dismiss(yes)
+
+
+def confirm_then(app: App[object], question: Text | str, then: Callable[[], object]) -> None:
+    """Ask ``question`` with a :class:`ConfirmScreen`; run ``then`` on yes."""
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            then()
+
+    app.push_screen(ConfirmScreen(question), answered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +113,34 @@ class RemoveOptions:
     volumes: bool
 
 
-class RemoveScreen(ModalScreen[RemoveOptions | None]):
+class OptionsConfirm(QuestionScreen[ResultT | None], Generic[ResultT]):
+    """A ``[y/N]`` question with options under it that keys toggle; Esc (or ``n``) gives None.
+
+    A subclass declares the bindings, :meth:`options_text` (lines made with
+    :func:`option_line`) and its confirm and toggle actions (a toggle calls
+    :meth:`show_options`).
+
+    Args:
+        question: The question (callers sanitize the untrusted parts).
+    """
+
+    def compose_more(self) -> ComposeResult:
+        yield Static(self.options_text(), id="options")
+
+    def options_text(self) -> Text:
+        """The options as they are chosen now."""
+        raise NotImplementedError
+
+    def show_options(self) -> None:
+        """Show the options again (after a toggle)."""
+        self.query_one("#options", Static).update(self.options_text())
+
+    def action_cancel(self) -> None:
+        """Close without doing anything."""
+        self.dismiss(None)
+
+
+class RemoveScreen(OptionsConfirm[RemoveOptions]):
     """Confirm a removal with its options: `f` force, `v` anonymous volumes.
 
     Args:
@@ -85,41 +156,30 @@ class RemoveScreen(ModalScreen[RemoveOptions | None]):
     ]
 
     def __init__(self, question: Text | str, *, force: bool = False) -> None:
-        super().__init__()
-        self.question = _prompt(question)
+        super().__init__(question)
         self.force = force
         self.volumes = False
 
-    def compose(self) -> ComposeResult:
-        text = self.question.copy()
-        text.append(" [y/N]", style="bold")
-        with Vertical(classes="dialog"):
-            yield Static(text, id="question")
-            yield Static(self._options_text(), id="options")
-
-    def _options_text(self) -> Text:
-        text = Text()
-        text.append(f"[{'x' if self.force else ' '}] f  force (kill a running container first)\n")
-        text.append(f"[{'x' if self.volumes else ' '}] v  remove its anonymous volumes")
-        return text
+    def options_text(self) -> Text:
+        """Force and volumes."""
+        return Text("\n".join((
+            option_line(self.force, "f", "force (kill a running container first)"),
+            option_line(self.volumes, "v", "remove its anonymous volumes"),
+        )))
 
     def action_toggle_force(self) -> None:
         """Flip the force option."""
         self.force = not self.force
-        self.query_one("#options", Static).update(self._options_text())
+        self.show_options()
 
     def action_toggle_volumes(self) -> None:
         """Flip the volumes option."""
         self.volumes = not self.volumes
-        self.query_one("#options", Static).update(self._options_text())
+        self.show_options()
 
     def action_confirm(self) -> None:
         """Remove with the chosen options."""
         self.dismiss(RemoveOptions(force=self.force, volumes=self.volumes))
-
-    def action_cancel(self) -> None:
-        """Do not remove."""
-        self.dismiss(None)
 
 
 class SignalPicker(ModalScreen[str | None]):
@@ -157,7 +217,78 @@ class SignalPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RenamePrompt(ModalScreen[str | None]):
+class ValuePrompt(ModalScreen[ValueT | None], Generic[ValueT]):
+    """Ask for one typed value: Enter closes with it once :meth:`parse` accepts it, Esc with None.
+
+    A subclass declares its own ``escape`` binding to :meth:`action_cancel` (the binding id is
+    its keymap name) and :meth:`parse`; with :attr:`CHECK_AS_TYPED` the problem shows as
+    the user types, else when Enter is refused.
+
+    Args:
+        question: The prompt (callers sanitize the untrusted parts).
+        value: The text to start from.
+        input_id: The input's id.
+        placeholder: What the empty input shows.
+        restrict: A regular expression the input's text must match.
+    """
+
+    CHECK_AS_TYPED: ClassVar[bool] = False
+
+    def __init__(
+        self, question: Text, value: str = "", *, input_id: str = "value", placeholder: str = "",
+        restrict: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.question = question
+        self._start = value
+        self._input_id = input_id
+        self._placeholder = placeholder
+        self._restrict = restrict
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question)
+            yield Input(self._start, placeholder=self._placeholder, id=self._input_id, restrict=self._restrict)
+            yield Static("", id="error", classes="error")
+
+    def parse(self, text: str) -> ValueT:
+        """The value the input's text stands for.
+
+        Raises:
+            ValueError: What is wrong with it, in words for the user.
+        """
+        raise NotImplementedError
+
+    def _problem(self, text: str) -> str:
+        try:
+            self.parse(text)
+        except ValueError as error:
+            return str(error)
+        return ""
+
+    def _show_problem(self, problem: str) -> None:
+        self.query_one("#error", Static).update(safe_line(problem, style="red"))
+
+    @on(Input.Changed)
+    def _check(self, event: Input.Changed) -> None:
+        if self.CHECK_AS_TYPED:
+            self._show_problem(self._problem(event.value))
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        try:
+            value = self.parse(event.value)
+        except ValueError as error:
+            self._show_problem(str(error))
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        """Close without a value."""
+        self.dismiss(None)
+
+
+class RenamePrompt(ValuePrompt[str]):
     """Ask for a new container name, checked as you type against the engine's rule.
 
     Args:
@@ -167,19 +298,11 @@ class RenamePrompt(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="rename.cancel"),
     ]
+    CHECK_AS_TYPED = True
 
     def __init__(self, current: str) -> None:
-        super().__init__()
+        super().__init__(named_question("Rename ", current, " to:"), current, input_id="name")
         self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            question = Text("Rename ")
-            question.append_text(safe_line(self.current, max_length=60, style="bold"))
-            question.append(" to:")
-            yield Static(question)
-            yield Input(value=self.current, id="name")
-            yield Static("", id="error", classes="error")
 
     @staticmethod
     def problem(name: str) -> str:
@@ -188,21 +311,15 @@ class RenamePrompt(ModalScreen[str | None]):
             return ""
         return "2+ characters: a letter or digit, then letters, digits, _ . -"
 
-    @on(Input.Changed)
-    def _check(self, event: Input.Changed) -> None:
-        self.query_one("#error", Static).update(Text(self.problem(event.value), style="red"))
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        if not self.problem(event.value):
-            self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        """Keep the old name."""
-        self.dismiss(None)
+    def parse(self, text: str) -> str:
+        """The new name (refused when the engine would refuse it)."""
+        problem = self.problem(text)
+        if problem:
+            raise ValueError(problem)
+        return text
 
 
-class FilterPrompt(ModalScreen[EngineFilter | None]):
+class FilterPrompt(ValuePrompt[EngineFilter]):
     """Ask for the engine filter (``status=exited label=env=prod limit=5 size=1``).
 
     Args:
@@ -214,32 +331,16 @@ class FilterPrompt(ModalScreen[EngineFilter | None]):
     ]
 
     def __init__(self, current: str) -> None:
-        super().__init__()
+        question = Text(
+            "Engine filter (key=value words; empty clears), e.g.\n"
+            "status=exited label=env=prod ancestor=nginx name=web publish=9001 limit=5 size=1"
+        )
+        super().__init__(question, current, input_id="filter")
         self.current = current
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(
-                Text(
-                    "Engine filter (key=value words; empty clears), e.g.\n"
-                    "status=exited label=env=prod ancestor=nginx name=web publish=9001 limit=5 size=1"
-                )
-            )
-            yield Input(value=self.current, id="filter")
-            yield Static("", id="error", classes="error")
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        try:
-            parsed = parse_engine_filter(event.value)
-        except FilterSyntaxError as error:
-            self.query_one("#error", Static).update(safe_line(str(error), style="red"))
-            return
-        self.dismiss(parsed)
-
-    def action_cancel(self) -> None:
-        """Keep the current filter."""
-        self.dismiss(None)
+    def parse(self, text: str) -> EngineFilter:
+        """The filter (raises :class:`FilterSyntaxError`, a ValueError)."""
+        return parse_engine_filter(text)
 
 
 class HelpScreen(ModalScreen[None]):

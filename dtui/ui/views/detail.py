@@ -14,36 +14,32 @@ it full screen, Esc closes it. A tab's ``load`` gets the row's host client and t
 returns a :class:`Document` (a searchable JSON tree, secret env values masked, as the
 container Inspect tab shows), :class:`Rows` (a table) or plain ``str``. Only the shown tab
 loads, in one exclusive worker per pane (the latest request wins); every text is sanitized.
+The tabs and their content are :mod:`dtui.ui.views.detail_tabs`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane, Tabs
-from textual.widgets.tree import TreeNode
+from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 
 from dtui.core.hosts import client_for
 from dtui.engine.errors import EngineError, NotFound
 from dtui.ui.safe_text import safe_line, strip_controls
 from dtui.ui.views.actions import Action
+from dtui.ui.views.detail_tabs import Content, DetailTab, Document, TabBody
 from dtui.ui.views.screen import ResourceScreen
 from dtui.ui.views.table import split_row_key
-from dtui.ui.widgets.inspect_view import JsonEntry, JsonTree
 from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
-
-if TYPE_CHECKING:
-    from dtui.engine.client import EngineClient
 
 T = TypeVar("T")
 
@@ -51,73 +47,6 @@ PANE_FOLLOW_SECONDS = 0.15
 """The pane follows the table cursor after it rests this long (no load per key repeat)."""
 MAX_TABS = 5
 """Keys ``1``-``5`` show a tab; a pane declares at most this many."""
-MAX_CELL_CHARS = 200
-MAX_TEXT_CHARS = 100_000
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """A JSON document shown as a searchable tree, under a few summary lines.
-
-    Attributes:
-        raw: The document (an inspect answer).
-        summary: ``(title, value)`` lines shown above the tree.
-    """
-
-    raw: Mapping[str, Any]
-    summary: Sequence[tuple[str, str]] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Rows:
-    """A small table (e.g. image history): headers and rows of plain (untrusted) text."""
-
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-Content = Document | Rows | str
-"""What a tab's ``load`` returns."""
-
-LoadCall = Callable[["EngineClient", Any], Awaitable[Content]]
-"""Loads one tab's content: (the object's host client, the object)."""
-
-
-@dataclass(frozen=True, slots=True)
-class DetailTab:
-    """One tab of the detail pane.
-
-    Attributes:
-        id: The tab id (also the ``show_tab`` argument).
-        title: The tab's title (the pane numbers it: ``1 Inspect``).
-        load: Builds the content for an object.
-    """
-
-    id: str
-    title: str
-    load: LoadCall
-
-
-def inspect_tab(
-    inspect: Callable[[EngineClient, Any], Awaitable[Any]],
-    *,
-    summary: Callable[[Any], Sequence[tuple[str, str]]] | None = None,
-    title: str = "Inspect",
-) -> DetailTab:
-    """The inspect tab: ``inspect`` returns a model with a ``raw`` mapping (or the mapping itself).
-
-    Args:
-        inspect: The engine call, e.g. ``lambda client, image: client.images.inspect(image.id)``.
-        summary: ``(title, value)`` lines from the model, shown above the tree.
-        title: The tab title.
-    """
-
-    async def load(client: EngineClient, item: Any) -> Content:
-        model = await inspect(client, item)
-        raw = model if isinstance(model, Mapping) else getattr(model, "raw", {})
-        return Document(raw, summary(model) if summary is not None else ())
-
-    return DetailTab("inspect", title, load)
 
 
 def detail_actions(noun: str) -> tuple[Action, ...]:
@@ -144,207 +73,6 @@ class DetailFailed(Message):
     key: str
     tab: str
     error: EngineError
-
-
-def summary_lines(summary: Sequence[tuple[str, str]]) -> Text:
-    """Summary lines, titles bold, values sanitized."""
-    width = max((len(title) for title, _ in summary), default=0)
-    lines = []
-    for title, value in summary:
-        line = Text(f"{title:<{width}} ", style="bold")
-        line.append_text(safe_line(value or "—", max_length=500, keep_sgr=False))
-        lines.append(line)
-    return Text("\n").join(lines)
-
-
-class TabBody(Vertical):
-    """One tab's content: a document tree with search, a table, or text."""
-
-    DEFAULT_CSS = """
-    TabBody { height: 1fr; }
-    TabBody .-search-bar { height: 1; display: none; }
-    TabBody .-search-bar.open { display: block; }
-    TabBody .-search { border: none; height: 1; width: 1fr; padding: 0 1; }
-    TabBody .-matches { width: auto; min-width: 8; padding: 0 1; }
-    TabBody .-summary { height: auto; max-height: 50%; padding: 0 1; text-wrap: nowrap;
-                        text-overflow: ellipsis; border-bottom: solid $panel; }
-    TabBody .-text { padding: 0 1; }
-    TabBody JsonTree, TabBody DataTable { height: 1fr; }
-    """
-
-    def __init__(self, tab: DetailTab, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.tab = tab
-        self.loaded_for: str | None = None
-        self.content: Content | None = None
-        self._matches: list[TreeNode[JsonEntry]] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text("loading…", style="italic"), classes="-summary")
-        with Horizontal(classes="-search-bar"):
-            yield Input(placeholder="search keys and values", classes="-search")
-            yield Static(Text(""), classes="-matches")
-        yield JsonTree(Text("document"))
-        yield DataTable[Text](cursor_type="row", zebra_stripes=False)
-        yield Static(Text(""), classes="-text")
-
-    def on_mount(self) -> None:
-        tree = self.query_one(JsonTree)
-        tree.show_root = False
-        tree.guide_depth = 2
-        self._show_only(None)
-
-    # -- content -----------------------------------------------------------------------
-
-    def _show_only(self, shown: type[Any] | None) -> None:
-        self.query_one(JsonTree).display = shown is Document
-        self.query_one(DataTable).display = shown is Rows
-        self.query_one(".-text", Static).display = shown is str
-
-    def reset(self, notice: str = "loading…") -> None:
-        """Forget the content (another object, or loading again)."""
-        self.loaded_for = None
-        self.content = None
-        self.close_search()
-        self.say(notice)
-        self._show_only(None)
-
-    def say(self, notice: str) -> None:
-        """Show one italic line instead of the summary."""
-        summary = self.query_one(".-summary", Static)
-        summary.display = True
-        summary.update(Text(notice, style="italic"))
-
-    def show_content(self, key: str, content: Content) -> None:
-        """Show a loaded content."""
-        self.loaded_for = key
-        self.content = content
-        summary = self.query_one(".-summary", Static)
-        summary.display = False
-        if isinstance(content, Document):
-            self._show_document(content)
-        elif isinstance(content, Rows):
-            self._show_rows(content)
-        else:
-            self._show_only(str)
-            self.query_one(".-text", Static).update(safe_line(content[:MAX_TEXT_CHARS], keep_sgr=False))
-
-    def _show_document(self, document: Document) -> None:
-        summary = self.query_one(".-summary", Static)
-        if document.summary:
-            summary.update(summary_lines(document.summary))
-            summary.display = True
-        self._matches = []
-        self.query_one(JsonTree).show_document(document.raw)
-        self._show_only(Document)
-        if self.search_open:
-            self._search(self.query_one(".-search", Input).value)
-
-    def _show_rows(self, rows: Rows) -> None:
-        table: DataTable[Text] = self.query_one(DataTable)
-        table.clear(columns=True)
-        for header in rows.headers:
-            table.add_column(Text(header, style="bold"))
-        for row in rows.rows:
-            table.add_row(*(safe_line(cell, max_length=MAX_CELL_CHARS, keep_sgr=False) for cell in row))
-        self._show_only(Rows)
-
-    @property
-    def focus_target(self) -> JsonTree | DataTable[Text] | None:
-        """What gets focus inside this tab."""
-        if isinstance(self.content, Document):
-            return self.query_one(JsonTree)
-        if isinstance(self.content, Rows):
-            return self.query_one(DataTable)
-        return None
-
-    # -- search (documents) ------------------------------------------------------------
-
-    @property
-    def search_open(self) -> bool:
-        """True while the search box is shown."""
-        return self.query_one(".-search-bar").has_class("open")
-
-    def open_search(self) -> bool:
-        """Show the search box (documents only); False when this tab has nothing to search."""
-        if not isinstance(self.content, Document):
-            return False
-        self.query_one(".-search-bar").add_class("open")
-        self.query_one(".-search", Input).focus()
-        return True
-
-    def close_search(self) -> bool:
-        """Hide and clear the search; False when it was not open."""
-        if not self.search_open:
-            return False
-        box = self.query_one(".-search", Input)
-        had_focus = box.has_focus
-        self.query_one(".-search-bar").remove_class("open")
-        box.value = ""
-        self._search("")
-        if had_focus:
-            self.query_one(JsonTree).focus()
-        return True
-
-    @on(Input.Changed, ".-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._search(event.value)
-
-    @on(Input.Submitted, ".-search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.query_one(JsonTree).focus()
-
-    def _search(self, query: str) -> None:
-        tree = self.query_one(JsonTree)
-        previous = self._matches
-        tree.highlight = re.compile(re.escape(query), re.IGNORECASE) if query else None
-        needle = query.lower()
-        self._matches = [
-            node for node in tree.walk()
-            if query and node.data is not None and needle in tree.label_for(node.data).plain.lower()
-        ]
-        tree.relabel([*previous, *self._matches])
-        if self._matches:
-            tree.reveal_node(self._matches[0])
-        self._show_match_count(1 if self._matches else 0)
-
-    def _show_match_count(self, current: int) -> None:
-        total = len(self._matches)
-        text = f"{current}/{total}" if total else ("no match" if self.query_one(JsonTree).highlight else "")
-        self.query_one(".-matches", Static).update(Text(text))
-
-    def next_match(self) -> bool:
-        """Move to the next match; False without matches."""
-        if not self._matches:
-            return False
-        tree = self.query_one(JsonTree)
-        cursor = tree.cursor_node
-        index = (self._matches.index(cursor) + 1 if cursor in self._matches else 0) % len(self._matches)
-        tree.reveal_node(self._matches[index])
-        self._show_match_count(index + 1)
-        return True
-
-    def toggle_reveal(self) -> bool:
-        """Show or mask secret env values; True when now revealed."""
-        tree = self.query_one(JsonTree)
-        tree.revealed = not tree.revealed
-        tree.relabel([node for node in tree.walk() if node.data is not None and node.data.secret])
-        if self.search_open:
-            self._search(self.query_one(".-search", Input).value)
-        return tree.revealed
-
-    def copy_text(self) -> str | None:
-        """The focused value (tree node or table row), None when none or still masked."""
-        tree = self.query_one(JsonTree)
-        if tree.has_focus and tree.cursor_node is not None and tree.cursor_node.data is not None:
-            entry = tree.cursor_node.data
-            return None if entry.secret and not tree.revealed else entry.copy_text()
-        table: DataTable[Text] = self.query_one(DataTable)
-        if table.has_focus and table.row_count:
-            return "\t".join(cell.plain for cell in table.get_row_at(table.cursor_row))
-        return None
 
 
 class ResourceDetail(ReportsWorkerErrors, Vertical):

@@ -1,8 +1,8 @@
-"""What the volumes and networks views share: a status line, create on a host, prune every host.
+"""What the volumes and networks views share: create on a host, prune every host.
 
 :class:`EngineObjectScreen` is a :class:`DetailScreen` (the resource detail pane under the
-table, Enter opens it) with a one-line status (count, marks, sort, read-only) and two
-helpers: :meth:`EngineObjectScreen.create_on` runs a create
+table, Enter opens it) that yields the base's status line (see
+:mod:`dtui.ui.views.status_line`) and has two helpers: :meth:`EngineObjectScreen.create_on` runs a create
 through the base's one action path (pending, notification, re-list), and
 :meth:`EngineObjectScreen.prune_hosts` asks once, prunes every host shown side by side and
 tells what each one reclaimed.
@@ -17,13 +17,12 @@ from typing import Any, ClassVar, TypeVar
 from rich.text import Text
 from textual import work
 from textual.message import Message
-from textual.widgets import Static
 
 from dtui.core.hosts import host_label
 from dtui.engine.errors import EngineError
 from dtui.engine.resource_models import PruneReport
 from dtui.ui.resources_css import RESOURCES_CSS
-from dtui.ui.safe_text import safe_line, safe_plain
+from dtui.ui.safe_text import safe_plain
 from dtui.ui.screens.modals import ConfirmScreen
 from dtui.ui.views.containers.table import human_size
 from dtui.ui.views.detail import DetailScreen
@@ -62,42 +61,10 @@ def pruned_text(noun: str, host: str, report: PruneReport, *, several_hosts: boo
 
 
 class EngineObjectScreen(DetailScreen[T]):
-    """A pushed resource view with a status line, create and prune (volumes, networks).
-
-    Class attributes:
-        TITLE_TEXT: The view's name in its status line (``"Volumes"``).
-    """
+    """A pushed resource view with a status line (:meth:`status_line`), create and prune (volumes, networks)."""
 
     CSS_PATH: ClassVar[str] = RESOURCES_CSS
     CLOSES_ON_ESCAPE = True
-    TITLE_TEXT: ClassVar[str] = ""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._status_text = Text()
-
-    def status_line(self) -> Static:
-        """The status line widget to yield first in ``compose``."""
-        return Static(Text(self.TITLE_TEXT, style="bold"), classes="resource-status", id="resource-status")
-
-    def view_changed(self) -> None:
-        """Say the count, marks, sort and read-only on the status line (only when it changes)."""
-        table = self.table
-        text = Text(self.TITLE_TEXT, style="bold")
-        text.append(f"  {len(table.visible_keys())} of {len(table.objects)}")
-        if table.marks:
-            text.append(f"  {len(table.marks)} marked", style="bold cyan")
-        if table.quick_filter:
-            text.append("  filter ")
-            text.append_text(safe_line(table.quick_filter, max_length=30))
-        text.append(f"  sort {table.sort_label}", style="dim")
-        if len(self.view_host.hosts) > 1:
-            text.append(f"  {len(self.view_host.hosts)} hosts", style="dim")
-        if self.view_host.read_only:
-            text.append("  READ-ONLY", style="bold yellow")
-        if text != self._status_text:  # no repaint when nothing changed (slow links)
-            self._status_text = text
-            self.query_one("#resource-status", Static).update(text)
 
     def on_mount(self) -> None:
         hosts = self.view_host.hosts

@@ -31,10 +31,12 @@ from dtui.live.changes import (
 from dtui.live.kind import Kind
 from dtui.ui.messages import ActionFinished
 from dtui.ui.safe_text import safe_line, safe_plain
-from dtui.ui.screens.modals import ConfirmScreen, HelpScreen, current_keys
+from dtui.ui.screens.modals import HelpScreen, confirm_then, current_keys
 from dtui.ui.views.actions import Action, ActionContext, ActionTable
 from dtui.ui.views.host import ViewHost
 from dtui.ui.views.live import LiveChanged, post_to
+from dtui.ui.views.help_keys import focused_groups, without_keys
+from dtui.ui.views.status_line import StatusLine, status_text, table_figures
 from dtui.ui.views.table import ResourceTable, row_key, split_row_key
 
 T = TypeVar("T")
@@ -84,6 +86,8 @@ class ResourceScreen(Screen[None], Generic[T]):
     HELP_TITLE: ClassVar[str] = "Keys"
     CLOSES_ON_ESCAPE: ClassVar[bool] = False
     """Esc with nothing else to close goes back to the screen below (a view pushed on top)."""
+    TITLE_TEXT: ClassVar[str] = ""
+    """The view's name in its status line (``"Volumes"``), when it yields :meth:`status_line`."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "ACTIONS" in cls.__dict__:
@@ -106,6 +110,31 @@ class ResourceScreen(Screen[None], Generic[T]):
 
     def view_changed(self) -> None:
         """Rows were listed, filtered, sorted, marked or removed (status lines, samplers...)."""
+        self.show_status()
+
+    # -- the status line (a pushed view yields it first) -------------------------------
+
+    def status_line(self) -> StatusLine:
+        """The status line widget to yield first in ``compose``."""
+        return StatusLine(self.status_title(), id="resource-status")
+
+    def status_title(self) -> Text:
+        """The status line's first part: the view's name."""
+        return Text(self.TITLE_TEXT, style="bold")
+
+    def status_figures(self) -> Text:
+        """What the status line counts (rows shown, marks, filter, sort)."""
+        return table_figures(self.table)
+
+    def show_status(self) -> None:
+        """Bring the status line up to date (a view without one has nothing to do)."""
+        lines = self.query(StatusLine)
+        if not lines or not self.is_mounted:
+            return
+        table = self.table
+        lines.first().show(status_text(
+            self.status_title(), self.status_figures(), hosts=self.view_host.hosts, down=table.stale_hosts,
+            labels=table.host_labels, read_only=self.view_host.read_only))
 
     def escape_target(self) -> str | None:
         """What Esc would close now: ``quick_filter``, ``marks``, ``close`` or None (a view may add more)."""
@@ -160,6 +189,7 @@ class ResourceScreen(Screen[None], Generic[T]):
         live.follow(kind, self.view_host.hosts)
 
     def on_mount(self) -> None:
+        self.show_status()
         """Start following (after the subclass's own ``on_mount``: Textual calls both)."""
         self.follow()
 
@@ -207,10 +237,12 @@ class ResourceScreen(Screen[None], Generic[T]):
     def live_host_up(self, change: HostUp) -> None:
         """The host answers again: its rows are current."""
         self.table.set_host_stale(change.host, False)
+        self.view_changed()
 
     def live_host_down(self, change: HostDown) -> None:
         """The host is unreachable: its rows may be out of date."""
         self.table.set_host_stale(change.host, True)
+        self.view_changed()
 
     def live_refused(self, change: ListingRefused) -> None:
         """The engine refused the listing (a view with filters may undo the last one)."""
@@ -296,8 +328,19 @@ class ResourceScreen(Screen[None], Generic[T]):
         return self.check_action(action_id, ()) is not False
 
     def key_rows(self) -> Iterator[tuple[str, str]]:
-        """Help rows from the declared actions, then the keys that work everywhere."""
-        yield from self.ACTIONS.help_rows(lambda a: current_keys(self, self._binding(a)), self._allowed)
+        """Help rows of the focused widget (a pane, the table), the declared actions, the keys that work everywhere.
+
+        The screen's rows leave out the keys the focused widgets take (``/`` searches in
+        the detail pane, it does not open the quick filter there).
+        """
+        focused = focused_groups(self)
+        screen_rows = self.ACTIONS.help_rows(lambda a: current_keys(self, self._binding(a)), self._allowed)
+        if self.focused is self.table:  # the usual focus: the screen's own keys come first
+            yield from without_keys(screen_rows, focused)
+            yield from focused
+        else:
+            yield from focused
+            yield from without_keys(screen_rows, focused)
         yield from EVERYWHERE_ROWS
 
     def action_help(self) -> None:
@@ -334,12 +377,7 @@ class ResourceScreen(Screen[None], Generic[T]):
 
     def confirmed(self, verb: str, targets: list[Target], then: Callable[[], None]) -> None:
         """Ask once about every target; run ``then`` on yes."""
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                then()
-
-        self.app.push_screen(ConfirmScreen(self.question(verb, targets)), answered)
+        confirm_then(self.app, self.question(verb, targets), then)
 
     def run_on(self, targets: list[Target], verb: str, pending: str, call: Call) -> None:
         """Run ``call`` on every target side by side, each row showing ``pending`` meanwhile."""

@@ -5,24 +5,26 @@ filter, in the chosen order. Every change goes through :meth:`ResourceTable._syn
 removes, adds or updates only the rows and cells that differ, and keeps the cursor on the
 same object. A subclass declares :attr:`~ResourceTable.COLUMNS`, :attr:`~ResourceTable.SORTS`
 and what the quick filter searches; marks, pending states, the Host column and stale rows
-(an unreachable host) come with the base.
+(an unreachable host) come with the base. Column widths and which columns fit are in
+:mod:`dtui.ui.views.table_fit`, relative-time cells in :mod:`dtui.ui.views.table_time`, and
+Home/End in :mod:`dtui.ui.views.row_table`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from rich.cells import cell_len
 from rich.text import Text
-from textual.render import measure
 from textual.widgets import DataTable
-from textual.widgets._data_table import default_cell_formatter
-from textual.widgets.data_table import CellKey, ColumnKey, RowDoesNotExist, RowKey
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
 
 from dtui.ui.safe_text import safe_line
+from dtui.ui.views import table_time
+from dtui.ui.views.table_fit import FittedTable
+from dtui.ui.views.table_time import TICK_SECONDS, aged_cells, same_cell
 
 T = TypeVar("T")
 
@@ -95,19 +97,8 @@ class Sort(Generic[T]):
 
 MARK_COLUMN: Column[Any] = Column("mark", " ", priority=-1)
 HOST_COLUMN: Column[Any] = Column("host", "Host", 24, priority=1)
-TICK_SECONDS = 1.0
-"""How often relative-time cells in view are rendered again (no engine call)."""
 KEPT_STYLE = "dim"
 """The style of a row kept on screen although its listing left it out (see ResourceTable.keep)."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def same_cell(left: Text, right: Text) -> bool:
-    """True when two cells look the same (Rich's ``==`` ignores the base style)."""
-    return left.plain == right.plain and left.style == right.style and left.spans == right.spans
 
 
 class _KeyedCell(Text):
@@ -116,19 +107,6 @@ class _KeyedCell(Text):
     def __init__(self, text: str, key: str) -> None:
         super().__init__(text, style="bold cyan")
         self.row_key = key
-
-
-def cell_width(cell: object, measure_other: Callable[[object], int]) -> int:
-    """The width a one-line cell needs: what Rich measures for a :class:`Text`, without a console.
-
-    DataTable measures every cell through ``console.options``, which asks the operating
-    system for the terminal size three times per cell: most of the cost of a first listing.
-    A Text's measured maximum is its widest line, so that is computed here directly; other
-    cells go to ``measure_other``.
-    """
-    if isinstance(cell, Text):
-        return max(map(cell_len, cell.plain.splitlines()), default=0)
-    return measure_other(cell)
 
 
 def is_subsequence(word: str, text: str) -> bool:
@@ -141,7 +119,7 @@ def is_subsequence(word: str, text: str) -> bool:
     return True
 
 
-class ResourceTable(DataTable[Text], Generic[T]):
+class ResourceTable(FittedTable[Column[Any]], Generic[T]):
     """Objects of one kind from one or more hosts, one row each, keyed by :func:`row_key`.
 
     Class attributes a view declares:
@@ -160,8 +138,10 @@ class ResourceTable(DataTable[Text], Generic[T]):
 
     Columns: :attr:`columns_wanted` are the ones the table may show (declared or chosen with
     :meth:`choose_columns`); :attr:`columns_shown` are those that fit the width, picked by
-    :attr:`Column.priority`. Relative-time columns are rendered again every
-    :data:`TICK_SECONDS` for the rows in view (:meth:`tick`).
+    :attr:`Column.priority`. Each column is as wide as its widest cell now (it narrows when
+    that row goes; see :mod:`dtui.ui.views.table_fit`). Relative-time columns are rendered
+    again every :data:`~dtui.ui.views.table_time.TICK_SECONDS` for the rows in view
+    (:meth:`tick`).
     """
 
     COLUMNS: ClassVar[tuple[Column[Any], ...]] = ()
@@ -171,7 +151,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
     SEARCHED: ClassVar[tuple[Callable[[Any], str], ...]] = (lambda item: str(item.id),)
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
         self._objects: dict[str, T] = {}
         self._pending: dict[str, str] = {}
         self._shown: dict[str, dict[str, Text]] = {}
@@ -183,74 +163,36 @@ class ResourceTable(DataTable[Text], Generic[T]):
         self._host_labels: dict[str, str] = {}
         self._stale_hosts: set[str] = set()
         self._chosen: tuple[str, ...] | None = None
-        self._fitted: tuple[str, ...] = ()
         self._kept: set[str] = set()
         self._held: set[str] = set()
         self._cursor_seen: str | None = None  # the row the cursor was on when last highlighted
 
     def on_mount(self) -> None:
-        self._apply_fit(self._fit([]))
+        self._apply_fit(self.fit())
         self.set_interval(TICK_SECONDS, self.tick)
 
     def on_resize(self) -> None:
         self._sync()
 
-    # -- column widths: DataTable's own bookkeeping, measured without the console --------
-
-    def _measure(self, cell: object) -> int:
-        return measure(self.app.console, default_cell_formatter(cell, wrap=False, height=1), 1)
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """Widen columns for new rows (every row is one line high, no labels), then size the table."""
-        columns = self.ordered_columns
-        for row_key in new_rows:
-            cells = self._data.get(row_key) if row_key in self._row_locations else None
-            if cells is None:
-                continue  # removed before the table went idle
-            for column in columns:
-                width = cell_width(cells.get(column.key), self._measure)
-                column.content_width = max(column.content_width, width)
-        super()._update_dimensions(())  # no new rows left: only the virtual size
-
     def update_cell(
         self, row_key: RowKey | str, column_key: ColumnKey | str, value: Text, *, update_width: bool = False
     ) -> None:
-        """Like DataTable's, but a cell as wide as the one it replaces repaints only its row.
+        """Like DataTable's, but repaints only the cell's row.
 
         DataTable refreshes the whole table for any cell; with CPU, memory and ages changing
         every few seconds that resent every line of the table to the terminal each round.
+        The widths are the tally's: :meth:`apply_widths` refreshes everything when one changes.
         """
         row = RowKey(row_key) if isinstance(row_key, str) else row_key
         column = ColumnKey(column_key) if isinstance(column_key, str) else column_key
         cells = self._data.get(row)
         index = self._row_locations.get(row)
-        if cells is None or index is None or column not in self._column_locations or self._require_update_dimensions:
+        if update_width or cells is None or index is None or column not in self._column_locations:
             super().update_cell(row, column, value, update_width=update_width)
-            return
-        if update_width and cell_width(cells.get(column), self._measure) != cell_width(value, self._measure):
-            super().update_cell(row, column, value, update_width=True)
             return
         cells[column] = value
         self._update_count += 1  # the key of DataTable's line caches: the row renders anew
         self.refresh_row(index)
-
-    def _update_column_widths(self, updated_cells: set[CellKey]) -> None:
-        """Fit columns to updated cells; a column where one shrank is measured again once."""
-        shrunk: set[ColumnKey] = set()
-        for row_key, column_key in updated_cells:
-            column, cells = self.columns.get(column_key), self._data.get(row_key)
-            if column is None or cells is None or row_key not in self.rows:
-                continue
-            width = cell_width(cells.get(column_key), self._measure)
-            if width < column.content_width:
-                shrunk.add(column_key)
-            else:
-                column.content_width = max(width, cell_width(column.label, self._measure))
-        for column_key in shrunk:
-            column = self.columns[column_key]
-            widths = [cell_width(cell, self._measure) for cell in self.get_column(column_key)]
-            column.content_width = max([*widths, cell_width(column.label, self._measure)])
-        self._require_update_dimensions = True
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The cursor moved: kept rows it left may go (see :meth:`keep`)."""
@@ -273,12 +215,6 @@ class ResourceTable(DataTable[Text], Generic[T]):
             by_key = {column.key: column for column in self.COLUMNS}
             chosen = tuple(by_key[key] for key in self._chosen)
         return (MARK_COLUMN, *chosen[:self.HOST_AT], *host, *chosen[self.HOST_AT:])
-
-    @property
-    def columns_shown(self) -> tuple[Column[Any], ...]:
-        """The columns on screen now, in display order."""
-        fitted = set(self._fitted)
-        return tuple(column for column in self.columns_wanted if column.key in fitted)
 
     def choose_columns(self, keys: Sequence[str] | None) -> None:
         """Show these columns in this order (None: the declared ones).
@@ -350,6 +286,16 @@ class ResourceTable(DataTable[Text], Generic[T]):
         """Rows shown (dimmed) only because they are kept: their listing left them out."""
         return set(self._held)
 
+    @property
+    def stale_hosts(self) -> frozenset[str]:
+        """The hosts whose engine does not answer (their rows may be out of date)."""
+        return frozenset(self._stale_hosts)
+
+    @property
+    def host_labels(self) -> dict[str, str]:
+        """The short names of the hosts in the table (see :meth:`set_hosts`)."""
+        return dict(self._host_labels)
+
     def is_stale(self, key: str) -> bool:
         """True when the row's host is unreachable (what it shows may be out of date)."""
         return split_row_key(key)[0] in self._stale_hosts
@@ -377,7 +323,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
         self._sync()
 
     def _observed(self, host: str, items: Iterable[T]) -> dict[str, T]:
-        listed_at = _now()
+        listed_at = table_time.now()
         listed = {row_key(host, self.id_of(item)): item for item in items}
         for key, item in listed.items():
             self.observe(key, item, listed_at)
@@ -407,7 +353,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
     def update_kept(self, host: str, items: Iterable[T]) -> None:
         """New facts about kept objects (a listing that would not show them); others are ignored."""
         found: dict[str, T] = {}
-        listed_at = _now()
+        listed_at = table_time.now()
         for item in items:
             key = row_key(host, self.id_of(item))
             if key in self._kept and key in self._objects:
@@ -505,7 +451,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
         self._sync()
 
     def _rebuild_columns(self, cursor: str | None = None) -> None:
-        """Build the columns afresh (their widths only ever grow), keeping the cursor row."""
+        """Build the columns afresh, keeping the cursor row."""
         if not self.is_mounted:
             return
         cursor = cursor or self.cursor_key
@@ -516,29 +462,6 @@ class ResourceTable(DataTable[Text], Generic[T]):
 
     # -- rendering ---------------------------------------------------------------------
 
-    def _fit(self, rows: Sequence[Mapping[str, Text]]) -> tuple[str, ...]:
-        """The columns that fit the width: by priority, stopping at the first that does not."""
-        wanted = self.columns_wanted
-        if self.size.width <= 0:
-            return tuple(column.key for column in wanted)
-        room = self.size.width - self.styles.scrollbar_size_vertical
-        chosen: set[str] = set()
-        used = 0
-        for index in sorted(range(len(wanted)), key=lambda i: (wanted[i].priority, i)):
-            width = self._column_width(wanted[index], rows)
-            if len(chosen) >= 2 and used + width > room:
-                break  # the mark and the most important column always show
-            chosen.add(wanted[index].key)
-            used += width
-        return tuple(column.key for column in wanted if column.key in chosen)
-
-    def _column_width(self, column: Column[Any], rows: Sequence[Mapping[str, Text]]) -> int:
-        content = max((row[column.key].cell_len for row in rows if column.key in row), default=0)
-        shown = self.columns.get(ColumnKey(column.key))
-        if shown is not None:
-            content = max(content, shown.content_width)
-        return 2 * self.cell_padding + max(content, self._header(column).cell_len)
-
     def _apply_fit(self, fitted: tuple[str, ...]) -> None:
         """Show exactly these columns (a change rebuilds the rows once)."""
         if fitted == self._fitted:
@@ -547,7 +470,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
         self._shown.clear()
         self._fitted = fitted
         for column in self.columns_shown:
-            self.add_column(self._header(column), key=column.key)
+            self.add_column(self.header(column), key=column.key)
 
     @property
     def sort_label(self) -> str:
@@ -559,7 +482,8 @@ class ResourceTable(DataTable[Text], Generic[T]):
         descending = (sort is not None and sort.descending_first) != self.sort_reverse
         return "▼" if descending else "▲"
 
-    def _header(self, column: Column[Any]) -> Text:
+    def header(self, column: Column[Any]) -> Text:
+        """The header cell: the label, and the sort arrow on the sorted column."""
         if column.key == "mark":
             return Text(" ")
         sort = self.SORTS.get(self.sort_field)
@@ -570,7 +494,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
         for column in self.columns_shown:
             table_column = self.columns.get(ColumnKey(column.key))
             if table_column is not None:
-                table_column.label = self._header(column)
+                table_column.label = self.header(column)
         self._update_count += 1  # the key of DataTable's line caches: the header renders anew
         self.refresh()
 
@@ -635,40 +559,28 @@ class ResourceTable(DataTable[Text], Generic[T]):
 
     def tick(self) -> None:
         """Render the relative-time cells in view again; touch only those whose text changed."""
-        relative = [column for column in self.columns_shown if column.relative]
+        shown = {column.key: column for column in self.columns_shown}
+        relative = [key for key, column in shown.items() if column.relative]
         if not relative or not self.screen.is_current:
             return  # nothing ages, or another screen covers this one (it catches up on return)
-        now = _now()
-        changed: list[tuple[str, str, Text]] = []
-        for key in self.keys_in_view():
-            item, shown = self._objects.get(key), self._shown.get(key)
-            if item is None or shown is None:
-                continue
-            for column in relative:
-                cell = self._styled_cell(key, column, item, now)
-                if not same_cell(shown[column.key], cell):
-                    changed.append((key, column.key, cell))
+        at = table_time.now()
+
+        def render(key: str, column_key: str) -> Text | None:
+            item = self._objects.get(key)
+            return None if item is None else self._styled_cell(key, shown[column_key], item, at)
+
+        changed = aged_cells(self.keys_in_view(), relative, self._shown, render)
         if not changed:
             return
-        grown: dict[str, int] = {}
         with self.app.batch_update():
             for key, column_key, cell in changed:
-                grown[column_key] = max(grown.get(column_key, 0), cell.cell_len)
-                self.update_cell(key, column_key, cell, update_width=True)
+                self.update_cell(key, column_key, cell)
                 self._shown[key][column_key] = cell
-        if self._overflows(grown):
-            self._sync()  # a column grew past the width: fit the columns again
-
-    def _overflows(self, grown: Mapping[str, int]) -> bool:
-        """True when the columns shown, some grown to these widths, no longer fit."""
-        if self.size.width <= 0:
-            return False
-        used = 0
-        for column in self.columns_shown:
-            shown = self.columns.get(ColumnKey(column.key))
-            content = max(shown.content_width if shown is not None else 0, grown.get(column.key, 0))
-            used += 2 * self.cell_padding + max(content, self._header(column).cell_len)
-        return used > self.size.width - self.styles.scrollbar_size_vertical
+                self.count_cell(key, column_key, cell)
+            if self.fit() != self._fitted:
+                self._sync()  # a column grew past the width (or shrank to let another in)
+            else:
+                self.apply_widths()
 
     def _sync(self, cursor: str | None = None) -> None:
         """Make the rows match the model: remove, add and update only what differs."""
@@ -678,10 +590,11 @@ class ResourceTable(DataTable[Text], Generic[T]):
         self.prune()
         wanted = self._wanted_order()
         wanted_set = set(wanted)
-        now = _now()
-        rows = {key: self.row_cells(key, now) for key in wanted}
+        at = table_time.now()
+        rows = {key: self.row_cells(key, at) for key in wanted}
+        self.count_widths(rows)
         with self.app.batch_update():
-            self._apply_fit(self._fit(list(rows.values())))
+            self._apply_fit(self.fit())
             column_keys = list(self._fitted)
             for key in [k for k in self._shown if k not in wanted_set]:
                 self.remove_row(key)
@@ -692,6 +605,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
                 position = {key: index for index, key in enumerate(wanted)}
                 self.sort("mark", key=lambda cell: position[cell.row_key])
             self._restore_cursor(cursor)
+            self.apply_widths()
 
     def _show_row(self, key: str, cells: dict[str, Text], column_keys: list[str]) -> None:
         shown = self._shown.get(key)
@@ -702,7 +616,7 @@ class ResourceTable(DataTable[Text], Generic[T]):
         for column in column_keys:
             cell = cells[column]
             if not same_cell(shown[column], cell):
-                self.update_cell(key, column, cell, update_width=True)
+                self.update_cell(key, column, cell)
                 shown[column] = cell
 
     def _restore_cursor(self, cursor: str | None) -> None:

@@ -35,7 +35,7 @@ from dtui.core.compose import (
 from dtui.core.engine_filter import EngineFilter, FilterSyntaxError
 from dtui.engine.models import ContainerSummary
 from dtui.ui.safe_text import safe_line, safe_plain
-from dtui.ui.screens.modals import ConfirmScreen, RemoveOptions, RemoveScreen
+from dtui.ui.screens.modals import RemoveOptions, RemoveScreen, confirm_then
 from dtui.ui.views.actions import Action
 from dtui.ui.views.containers.compose import Group, GroupedContainerTable, is_group_key
 from dtui.ui.views.containers.lifecycle import LifecycleMixin
@@ -228,11 +228,7 @@ class ProjectsMixin(LifecycleMixin):
         def run() -> None:
             self.run_on(concerned, action.id, action.pending or action.id, one)
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                run()
-
-        self.app.push_screen(ConfirmScreen(self.project_question(action.id, group, concerned)), answered)
+        confirm_then(self.app, self.project_question(action.id, group, concerned), run)
 
     def action_remove(self) -> None:
         """On a project row: remove every container of the project, asked once with the count."""

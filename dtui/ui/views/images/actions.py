@@ -13,7 +13,8 @@ from dtui.engine.resource_models import ImageDetail
 from dtui.live.image_kinds import ImageRow
 from dtui.ui.views.actions import Action, ActionTable
 from dtui.ui.views.containers.table import human_size, relative_time
-from dtui.ui.views.detail import Content, DetailTab, Document, Rows, detail_actions
+from dtui.ui.views.detail import detail_actions
+from dtui.ui.views.detail_tabs import Content, DetailTab, Document, Rows
 from dtui.ui.views.screen import standard_actions
 
 if TYPE_CHECKING:

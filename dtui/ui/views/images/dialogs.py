@@ -6,14 +6,13 @@ import re
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
-from dtui.ui.safe_text import safe_line
+from dtui.ui.screens.modals import OptionsConfirm, ValuePrompt, named_question, option_line
 
 _REFERENCE = re.compile(
     r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?"  # first component, maybe host:port
@@ -42,7 +41,7 @@ def reference_problem(reference: str) -> str:
     return ""
 
 
-class ImageRemoveScreen(ModalScreen[bool | None]):
+class ImageRemoveScreen(OptionsConfirm[bool]):
     """Confirm removing images; `f` toggles force. Dismisses with the force choice, None to cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,67 +51,45 @@ class ImageRemoveScreen(ModalScreen[bool | None]):
     ]
 
     def __init__(self, question: Text) -> None:
-        super().__init__()
-        self.question = question
+        super().__init__(question)
         self.force = False
 
-    def compose(self) -> ComposeResult:
-        text = self.question.copy()
-        text.append(" [y/N]", style="bold")
-        with Vertical(classes="dialog"):
-            yield Static(text, id="question")
-            yield Static(self._options_text(), id="options")
-
-    def _options_text(self) -> Text:
-        return Text(f"[{'x' if self.force else ' '}] f  force (also when a container uses it)")
+    def options_text(self) -> Text:
+        """The force option."""
+        return Text(option_line(self.force, "f", "force (also when a container uses it)"))
 
     def action_toggle_force(self) -> None:
         """Flip the force option."""
         self.force = not self.force
-        self.query_one("#options", Static).update(self._options_text())
+        self.show_options()
 
     def action_confirm(self) -> None:
         """Remove, with or without force."""
         self.dismiss(self.force)
 
-    def action_cancel(self) -> None:
-        """Do not remove."""
-        self.dismiss(None)
 
-
-class TagPrompt(ModalScreen[str | None]):
+class TagPrompt(ValuePrompt[str]):
     """Ask for a new ``repo[:tag]`` for an image, checked as you type."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="image_tag.cancel"),
     ]
+    CHECK_AS_TYPED = True
 
     def __init__(self, current: str) -> None:
-        super().__init__()
+        super().__init__(
+            named_question("Tag ", current, " as (repository[:tag]):"), input_id="reference",
+            placeholder="registry.example:5000/app:1.0",
+        )
         self.current = current
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            question = Text("Tag ")
-            question.append_text(safe_line(self.current, max_length=60, style="bold"))
-            question.append(" as (repository[:tag]):")
-            yield Static(question)
-            yield Input(placeholder="registry.example:5000/app:1.0", id="reference")
-            yield Static("", id="error", classes="error")
-
-    @on(Input.Changed)
-    def _check(self, event: Input.Changed) -> None:
-        self.query_one("#error", Static).update(Text(reference_problem(event.value.strip()), style="red"))
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        reference = event.value.strip()
-        if not reference_problem(reference):
-            self.dismiss(reference)
-
-    def action_cancel(self) -> None:
-        """Do not tag."""
-        self.dismiss(None)
+    def parse(self, text: str) -> str:
+        """The reference typed (stripped), refused when the engine would refuse it."""
+        reference = text.strip()
+        problem = reference_problem(reference)
+        if problem:
+            raise ValueError(problem)
+        return reference
 
 
 class PruneScreen(ModalScreen[bool | None]):

@@ -21,15 +21,18 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from dtui.engine.errors import EngineError
+from dtui.engine.errors import EngineError, EngineUnreachable
 from dtui.engine.resource_models import DiskUsage, PruneReport, UsageLine
 from dtui.ui.safe_text import safe_line
-from dtui.ui.screens.modals import ConfirmScreen, HelpScreen, current_keys
+from dtui.ui.screens.modals import HelpScreen, confirm_then, current_keys
 from dtui.ui.views.actions import Action, ActionTable
 from dtui.ui.views.containers.table import human_size
 from dtui.ui.views.host import ViewHost
 from dtui.ui.views.images.dialogs import PruneScreen
+from dtui.ui.views.help_keys import focused_groups, without_keys
 from dtui.ui.views.images.screen import host_labels
+from dtui.ui.views.row_table import RowTable
+from dtui.ui.views.status_line import StatusLine, status_text
 from dtui.ui.views.table import row_key, split_row_key
 from dtui.ui.worker_errors import ReportsWorkerErrors
 
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from dtui.engine.client import EngineClient
 
 PRUNE = "Prune"
+TITLE = Text("Disk usage", style="bold")
 VIEW = "View"
 
 DISK_USAGE_ACTIONS = ActionTable("disk_usage", (
@@ -97,6 +101,7 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.usage: dict[str, DiskUsage] = {}
+        self._unreachable: set[str] = set()
 
     @property
     def view_host(self) -> ViewHost:
@@ -109,8 +114,8 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
         return self.query_one("#disk-usage", DataTable)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Disk usage", style="bold"), id="disk-usage-title")
-        yield DataTable[Text](id="disk-usage", cursor_type="row", zebra_stripes=False)
+        yield StatusLine(TITLE, id="disk-usage-title")
+        yield RowTable(id="disk-usage")
         yield Static(Text("measuring…", style="italic"), id="disk-usage-status")
         yield Footer()
 
@@ -121,6 +126,7 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
         for key, label, width in COLUMNS:
             self.table.add_column(Text(label, style="bold"), key=key, width=width)
         self.table.focus()
+        self._show_status_line()
         self.measure()
 
     # -- measuring ---------------------------------------------------------------------
@@ -141,6 +147,11 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
         await asyncio.gather(*(one(host) for host in hosts))
 
     def on_usage_measured(self, message: UsageMeasured) -> None:
+        if isinstance(message.error, EngineUnreachable):
+            self._unreachable.add(message.host)
+        else:
+            self._unreachable.discard(message.host)
+        self._show_status_line()
         if message.usage is None:
             if message.error is not None:
                 self.view_host.show_error(message.error, "measuring disk usage")
@@ -163,6 +174,13 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
                 table.add_row(*host_cell, *usage_cells(line), key=row_key(host, line.kind))
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def _show_status_line(self) -> None:
+        """The title line with the other views' parts: an unreachable host, READ-ONLY, the host count."""
+        hosts = self.view_host.hosts
+        self.query_one(StatusLine).show(status_text(
+            TITLE, Text(), hosts=hosts, down=self._unreachable, labels=host_labels(self.app, hosts),
+            read_only=self.view_host.read_only))
 
     def _status(self, text: Text) -> None:
         self.query_one("#disk-usage-status", Static).update(text)
@@ -213,12 +231,7 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
         question = Text(f"Prune {words}")
         question.append_text(safe_line(self._where(host), max_length=44))
         question.append("?")
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._prune(host, what, call)
-
-        self.app.push_screen(ConfirmScreen(question), answered)
+        confirm_then(self.app, question, lambda: self._prune(host, what, call))
 
     def action_prune_containers(self) -> None:
         """Prune every stopped container (asked)."""
@@ -260,7 +273,8 @@ class DiskUsageScreen(ReportsWorkerErrors, Screen[None]):
     def action_help(self) -> None:
         """List this screen's keys."""
         rows = self.ACTIONS.help_rows(lambda a: current_keys(self, self._binding(a)), self._allowed)
-        self.app.push_screen(HelpScreen(self.HELP_TITLE, list(rows)))
+        focused = focused_groups(self)
+        self.app.push_screen(HelpScreen(self.HELP_TITLE, [*without_keys(rows, focused), *focused]))
 
     def palette_commands(self) -> Iterator[SystemCommand]:
         """The palette entries of this screen."""

@@ -23,7 +23,8 @@ from dtui.live.kind import Kind
 from dtui.ui.safe_text import safe_line, safe_plain
 from dtui.ui.views.actions import ActionTable
 from dtui.ui.views.containers.table import human_size
-from dtui.ui.views.detail import DetailScreen, DetailTab
+from dtui.ui.views.detail import DetailScreen
+from dtui.ui.views.detail_tabs import DetailTab
 from dtui.ui.views.images.actions import IMAGE_ACTIONS, IMAGE_TABS
 from dtui.ui.views.images.dialogs import ImageRemoveScreen, PruneScreen, TagPrompt, split_reference
 from dtui.ui.views.images.table import ImageTable
@@ -52,6 +53,7 @@ class ImagesScreen(ReportsWorkerErrors, DetailScreen[ImageRow]):
     NOUN: ClassVar[str] = "images"
     HELP_TITLE: ClassVar[str] = "Images: keys"
     CLOSES_ON_ESCAPE: ClassVar[bool] = True
+    TITLE_TEXT: ClassVar[str] = "Images"
     DETAIL_TABS: ClassVar[tuple[DetailTab, ...]] = IMAGE_TABS
 
     def __init__(self) -> None:
@@ -60,6 +62,7 @@ class ImagesScreen(ReportsWorkerErrors, DetailScreen[ImageRow]):
         """More ``/images/prune`` filters (``label``): tests on a shared engine prune only their own."""
 
     def compose(self) -> ComposeResult:
+        yield self.status_line()
         yield ImageTable(id="images")
         yield self.detail_pane()
         yield Input(placeholder="quick filter: tag, id or container (Esc clears)", id="quick-filter")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from dtui.engine.resource_models import Network
 from dtui.live.network_kinds import NetworkRow
-from dtui.ui.views.detail import Content, DetailTab, Rows, inspect_tab
+from dtui.ui.views.detail_tabs import Content, DetailTab, Rows, inspect_tab
 from dtui.ui.views.networks.table import subnets_text
 from dtui.ui.views.table import NO_VALUE
 

@@ -1,4 +1,4 @@
-"""What every swarm view shares: a title line, the "no swarm here" notice, settling re-checks.
+"""What every swarm view shares: a status line, the "no swarm here" notice, settling re-checks.
 
 A host that is no swarm manager lists nothing and the notice says why, per host (how to
 init a swarm, "not a manager", "Podman has no swarm"). A service converging (tasks starting
@@ -21,6 +21,7 @@ from dtui.live.swarm_kinds import SwarmNotes, role_text
 from dtui.ui.safe_text import safe_line
 from dtui.ui.views.screen import ResourceScreen
 from dtui.ui.views.live import post_to
+from dtui.ui.views.status_line import StatusLine
 from dtui.ui.views.table import ResourceTable, split_row_key
 
 T = TypeVar("T")
@@ -34,7 +35,7 @@ SETTLE_ROUNDS = 60
 class SwarmScreen(ResourceScreen[T]):
     """A swarm view pushed on top of another (Esc goes back).
 
-    Subclasses give :meth:`make_table`, :meth:`heading` and :meth:`settling`.
+    Subclasses give :meth:`make_table`, :meth:`heading`, :meth:`figures` and :meth:`settling`.
     """
 
     CSS_PATH: ClassVar[str] = "swarm.tcss"
@@ -51,15 +52,25 @@ class SwarmScreen(ResourceScreen[T]):
         raise NotImplementedError
 
     def heading(self) -> Text:
-        """The title line (counts...)."""
+        """The view's name, first on the status line."""
         return Text(self.HELP_TITLE.split(":")[0], style="bold")
+
+    def figures(self) -> Text:
+        """What the status line counts after the name (and READ-ONLY)."""
+        return Text()
+
+    def status_title(self) -> Text:
+        return self.heading()
+
+    def status_figures(self) -> Text:
+        return self.figures()
 
     def settling(self, item: T) -> bool:
         """True while ``item`` is still converging (the view re-lists until none is)."""
         return False
 
     def compose(self) -> ComposeResult:
-        yield Static(self.heading(), id="swarm-title")
+        yield StatusLine(self.heading(), id="swarm-title")
         yield Static("", id="swarm-notice")
         yield self.make_table()
         yield Input(placeholder="quick filter (Esc clears)", id="quick-filter")
@@ -91,10 +102,6 @@ class SwarmScreen(ResourceScreen[T]):
         super().live_listed(change)
         self.show_notice()
         self._settle_later()
-
-    def view_changed(self) -> None:
-        """Keep the title current."""
-        self.query_one("#swarm-title", Static).update(self.heading())
 
     def show_notice(self) -> None:
         """One line per host that is not a swarm manager (hidden when every host is one)."""

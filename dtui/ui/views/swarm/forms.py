@@ -1,6 +1,7 @@
 """The swarm dialogs: a typed replica count (``=``) and the create-service form (``c``).
 
-The form reads its fields with the create form's parsers (:mod:`dtui.core.create_form`):
+The form is the container create form's kind (:class:`~dtui.ui.forms.workload.WorkloadForm`)
+and reads the fields they share with its parser (:func:`~dtui.core.create_form.parse_workload`):
 the same env, labels, command and port syntax; ports are published in ingress mode (the
 routing mesh), so a host IP is refused.
 """
@@ -11,21 +12,20 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static, TextArea
+from textual.widgets import Checkbox, Input
 
-from dtui.core.create_form import FieldError, check_name, parse_command, parse_env, parse_labels, parse_ports
+from dtui.core.create_form import FieldError, WorkloadFields, parse_workload
 from dtui.core.hosts import client_for
 from dtui.engine.errors import EngineError
 from dtui.engine.spec import SpecError
 from dtui.engine.swarm_models import NewService
+from dtui.ui.forms.workload import WorkloadForm, form_field, lines_area
 from dtui.ui.safe_text import safe_line
-from dtui.ui.worker_errors import ReportsWorkerErrors
+from dtui.ui.screens.modals import ValuePrompt
 
 MAX_REPLICAS = 10_000
 """The most replicas the dialogs accept (a typo must not start a million tasks)."""
@@ -43,7 +43,7 @@ def parse_count(text: str) -> int:
     return int(text)
 
 
-class CountPrompt(ModalScreen[int | None]):
+class CountPrompt(ValuePrompt[int]):
     """Ask for a replica count (Enter scales, Esc cancels).
 
     Args:
@@ -54,40 +54,18 @@ class CountPrompt(ModalScreen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="count.cancel")]
 
     def __init__(self, question: Text, current: int) -> None:
-        super().__init__()
-        self.question = question
+        super().__init__(question.copy().append(" Replicas:"), str(current), input_id="count", restrict=r"[0-9]*")
         self.current = current
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.question.copy().append(" Replicas:"))
-            yield Input(str(self.current), id="count", restrict=r"[0-9]*")
-            yield Static("", id="error", classes="error")
-
-    @on(Input.Submitted, "#count")
-    def _submit(self, event: Input.Submitted) -> None:
-        try:
-            count = parse_count(event.value)
-        except ValueError as error:
-            self.query_one("#error", Static).update(Text(str(error), style="red"))
-            return
-        self.dismiss(count)
-
-    def action_cancel(self) -> None:
-        """Leave the count as it is."""
-        self.dismiss(None)
+    def parse(self, text: str) -> int:
+        """The count (see :func:`parse_count`)."""
+        return parse_count(text)
 
 
 @dataclass(frozen=True, slots=True)
-class ServiceFields:
+class ServiceFields(WorkloadFields):
     """What the create-service form's fields hold, as typed."""
 
-    image: str = ""
-    name: str = ""
-    command: str = ""
-    env: str = ""
-    labels: str = ""
-    ports: str = ""
     replicas: str = "1"
     global_mode: bool = False
 
@@ -98,21 +76,15 @@ def build_service(fields: ServiceFields) -> NewService:
     Raises:
         FieldError: Naming the field that is wrong.
     """
-    if not fields.image.strip():
-        raise FieldError("image", "a service needs an image")
-    name = fields.name.strip()
-    problem = check_name(name) if name else None
-    if problem:
-        raise FieldError("name", problem)
+    workload = parse_workload(fields, missing_image="a service needs an image")
     try:
         replicas = parse_count(fields.replicas or "0")
     except ValueError as error:
         raise FieldError("replicas", f"replicas: {error}") from error
-    ports = parse_ports(fields.ports)
     try:
         return NewService(
-            image=fields.image.strip(), name=name, cmd=parse_command(fields.command), env=parse_env(fields.env),
-            labels=parse_labels(fields.labels), ports=ports, replicas=replicas, global_mode=fields.global_mode,
+            image=workload.image, name=workload.name, cmd=workload.cmd, env=workload.env, labels=workload.labels,
+            ports=workload.ports, replicas=replicas, global_mode=fields.global_mode,
         )
     except SpecError as error:
         raise FieldError("ports" if "port" in str(error) else "image", str(error)) from error
@@ -133,14 +105,13 @@ class ServiceCreateFailed(Message):
     error: EngineError
 
 
-class ServiceCreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+class ServiceCreateScreen(WorkloadForm):
     """The create-service form; its result is the new service's id, or None when cancelled.
 
     Args:
         host: The manager to create it on (None: the current host).
     """
 
-    CSS_PATH = "../../forms.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Create", priority=True, id="create_service.submit"),
         Binding("escape", "cancel", "Cancel", id="create_service.cancel"),
@@ -149,52 +120,34 @@ class ServiceCreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     def __init__(self, host: str | None = None) -> None:
         super().__init__()
         self.host = host
-        self._busy = False
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="create-panel", classes="panel"):
-            yield Static(Text("Create service", style="bold"), classes="panel-title")
-            with VerticalScroll(id="create-form"):
-                yield from _field("Image", Input(placeholder="repo:tag (a local image works on one node)", id="image",
-                                                 compact=True))
-                yield from _field("Name", Input(placeholder="(engine picks)", id="name", compact=True))
-                yield from _field("Command", Input(placeholder="(image default) e.g. sleep 3600", id="command",
-                                                   compact=True))
-                yield from _field("Env", _lines_area("env"))
-                yield from _field("Labels", _lines_area("labels"))
-                yield from _field("Ports", Input(placeholder="8080:80 9000/udp (ingress: every node)", id="ports",
-                                                 compact=True))
-                yield from _field("Replicas", Input("1", id="replicas", restrict=r"[0-9]*", compact=True))
-                yield Checkbox("Global (one task on every node; replicas ignored)", False, id="global")
-            yield Static("", id="create-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Create", variant="primary", id="create-submit", compact=True)
-                yield Button("Cancel", id="create-cancel", compact=True)
-        yield Footer()
+    def form_title(self) -> Text:
+        """``Create service``."""
+        return Text("Create service", style="bold")
+
+    def compose_fields(self) -> ComposeResult:
+        yield from form_field("Image", Input(placeholder="repo:tag (a local image works on one node)", id="image",
+                                             compact=True))
+        yield from form_field("Name", Input(placeholder="(engine picks)", id="name", compact=True))
+        yield from form_field("Command", Input(placeholder="(image default) e.g. sleep 3600", id="command",
+                                               compact=True))
+        yield from form_field("Env", lines_area("", "env"))
+        yield from form_field("Labels", lines_area("", "labels"))
+        yield from form_field("Ports", Input(placeholder="8080:80 9000/udp (ingress: every node)", id="ports",
+                                             compact=True))
+        yield from form_field("Replicas", Input("1", id="replicas", restrict=r"[0-9]*", compact=True))
+        yield Checkbox("Global (one task on every node; replicas ignored)", False, id="global")
 
     def on_mount(self) -> None:
         self.query_one("#image", Input).focus()
 
     def fields(self) -> ServiceFields:
         """What the form holds now."""
-        return ServiceFields(
-            image=self.query_one("#image", Input).value,
-            name=self.query_one("#name", Input).value,
-            command=self.query_one("#command", Input).value,
-            env=self.query_one("#env", TextArea).text,
-            labels=self.query_one("#labels", TextArea).text,
-            ports=self.query_one("#ports", Input).value,
+        return self.read_fields(
+            ServiceFields,
             replicas=self.query_one("#replicas", Input).value,
             global_mode=self.query_one("#global", Checkbox).value,
         )
-
-    def show_error(self, title: str, message: str) -> None:
-        """An error under the form (the message is untrusted: sanitised)."""
-        text = Text(f"{title}: ", style="bold")
-        text.append_text(safe_line(message, max_length=600))
-        error = self.query_one("#create-error", Static)
-        error.update(text)
-        error.display = True
 
     def action_submit(self) -> None:
         """Check the form, then create the service."""
@@ -203,33 +156,10 @@ class ServiceCreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         try:
             new = build_service(self.fields())
         except FieldError as error:
-            self.show_error("Check the form", error.message)
-            matches = self.query(f"#{error.field}")
-            if matches:
-                matches.first().focus()
+            self.refuse(error)
             return
-        self._busy = True
-        self.query_one("#create-submit", Button).disabled = True
+        self.set_busy(True)
         self.create(new)
-
-    def action_cancel(self) -> None:
-        """Close without creating."""
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
-    @on(Button.Pressed, "#create-submit")
-    def _submit_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_submit()
-
-    @on(Button.Pressed, "#create-cancel")
-    def _cancel_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_cancel()
 
     @work(group="create-service", exit_on_error=False)
     async def create(self, new: NewService) -> None:
@@ -245,8 +175,7 @@ class ServiceCreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         self.post_message(ServiceCreated(created.id, created.warnings))
 
     def on_service_create_failed(self, message: ServiceCreateFailed) -> None:
-        self._busy = False
-        self.query_one("#create-submit", Button).disabled = False
+        self.set_busy(False)
         self.show_error(message.error.title, message.error.message)
 
     def on_service_created(self, message: ServiceCreated) -> None:
@@ -254,13 +183,3 @@ class ServiceCreateScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             self.notify(safe_line(warning, max_length=300).plain, title="Create service", severity="warning",
                         markup=False)
         self.dismiss(message.service_id)
-
-
-def _field(label: str, widget: Input | TextArea) -> ComposeResult:
-    with Horizontal(classes="field"):
-        yield Label(label, classes="field-label")
-        yield widget
-
-
-def _lines_area(field_id: str) -> TextArea:
-    return TextArea("", id=field_id, soft_wrap=False, compact=True, placeholder="KEY=VALUE, one per line")

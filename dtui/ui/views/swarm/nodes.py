@@ -70,11 +70,14 @@ class NodesScreen(SwarmScreen[Node]):
         return nodes_kind(self.notes)
 
     def heading(self) -> Text:
-        text = Text("Swarm nodes", style="bold")
+        return Text("Swarm nodes", style="bold")
+
+    def figures(self) -> Text:
+        text = Text()
         if self.is_mounted:
             nodes = list(self.table.objects.values())
             ready = sum(1 for n in nodes if n.state == "ready")
             managers = sum(1 for n in nodes if n.role == "manager")
-            text.append(f"  {plural(len(nodes), 'node')} ({plural(managers, 'manager')}), {ready} ready"
+            text.append(f"{plural(len(nodes), 'node')} ({plural(managers, 'manager')}), {ready} ready"
                         f"  sort: {self.table.sort_label}", style="dim")
         return text

@@ -83,10 +83,13 @@ class ServicesScreen(SwarmScreen[Service]):
         return services_kind(self.notes)
 
     def heading(self) -> Text:
-        text = Text("Swarm services", style="bold")
+        return Text("Swarm services", style="bold")
+
+    def figures(self) -> Text:
+        text = Text()
         if self.is_mounted:
             services = list(self.table.objects.values())
-            text.append(f"  {plural(len(services), 'service')}, {sum(s.running for s in services)}/"
+            text.append(f"{plural(len(services), 'service')}, {sum(s.running for s in services)}/"
                         f"{sum(s.desired for s in services)} tasks running", style="dim")
             if self.table.marks:
                 text.append(f", {len(self.table.marks)} marked", style="dim")

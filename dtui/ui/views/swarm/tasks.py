@@ -98,10 +98,14 @@ class TasksScreen(SwarmScreen[TaskRow]):
     def heading(self) -> Text:
         text = Text("Tasks of ", style="bold")
         text.append_text(safe_line(self.service.name, max_length=50, style="bold"))
+        return text
+
+    def figures(self) -> Text:
+        text = Text()
         if self.is_mounted:
             rows = list(self.table.objects.values())
             running = sum(1 for r in rows if r.task.is_running)
-            text.append(f"  {running} running, {plural(len(rows), 'task')} listed  sort: {self.table.sort_label}", style="dim")
+            text.append(f"{running} running, {plural(len(rows), 'task')} listed  sort: {self.table.sort_label}", style="dim")
         return text
 
     def settling(self, item: TaskRow) -> bool:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from dtui.engine.resource_models import Volume
 from dtui.live.volume_kinds import VolumeRow
-from dtui.ui.views.detail import Content, DetailTab, Rows, inspect_tab
+from dtui.ui.views.detail_tabs import Content, DetailTab, Rows, inspect_tab
 from dtui.ui.views.table import NO_VALUE
 
 if TYPE_CHECKING:
