@@ -161,6 +161,35 @@ def _copy_ports(template_ports: Sequence[PortSpec], firsts: Mapping[str, int | N
     return tuple(ports)
 
 
+_ANY_ADDRESS = ("", "0.0.0.0", "::")
+
+
+def _refuse_port_clashes(template_name: str, template_ports: Sequence[PortSpec], create: Sequence[PlannedCopy]) -> None:
+    """Refuse a plan publishing one host port twice (the copy would only fail when it starts).
+
+    Several published ports a few numbers apart (``19001:80``, ``19002:9000``) make copy n of
+    the first land on the port of copy n - 1 of the second, or on the template's own.
+
+    Raises:
+        ScaleError: Naming the port and the two containers that would both publish it.
+    """
+    users: dict[tuple[str, str], list[tuple[str, str, PortSpec]]] = {}
+    owners = [(template_name, template_ports), *((copy.name, copy.ports) for copy in create)]
+    for owner, ports in owners:
+        for port in ports:
+            if not port.host_port.isdigit() or int(port.host_port) == 0:
+                continue
+            for other, address, other_port in users.get((port.host_port, port.protocol), []):
+                if other == owner and other_port.key == port.key:
+                    continue  # one port on 0.0.0.0 and :: (how `docker run -p` publishes both)
+                if address == port.host_ip or address in _ANY_ADDRESS or port.host_ip in _ANY_ADDRESS:
+                    who = f"twice by {owner}" if other == owner else f"by both {other} and {owner}"
+                    raise ScaleError(
+                        f"host port {port.host_port}/{port.protocol} would be published {who}: change a first host port"
+                    )
+            users.setdefault((port.host_port, port.protocol), []).append((owner, port.host_ip, port))
+
+
 def plan_scale(
     template: ContainerSummary,
     copies: Sequence[ContainerSummary],
@@ -207,6 +236,7 @@ def plan_scale(
         for index in range(1, target + 1)
         if index not in taken
     )
+    _refuse_port_clashes(template.name, template_ports, create)
     remove = tuple(sorted((m for m in members if m.index > target), key=lambda m: (-m.index, m.name)))
     return ScalePlan(template.name, target, tuple(sorted(keep, key=lambda m: m.index)), create, remove)
 

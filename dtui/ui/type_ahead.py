@@ -78,6 +78,16 @@ class OrdersKeys:
         timer = asyncio.get_running_loop().call_later(HOLD_SECONDS, release)
         return release
 
+    def _as_enter(self, event: events.Key) -> events.Key:
+        """``ctrl+j`` (a line feed) is Enter, except in a terminal pane (its shell gets the byte).
+
+        Keys typed while dtui starts reach the terminal before it is switched to raw mode, so
+        its line discipline has already turned their Enter (CR) into a line feed.
+        """
+        if event.key != "ctrl+j" or getattr(self._app_self.focused, "holds_app_keys", False):
+            return event
+        return events.Key("enter", "\r")
+
     def _held_keys_or_none(self) -> deque[events.Key] | None:
         return getattr(self, "_held_keys", None) or None
 
@@ -87,7 +97,7 @@ class OrdersKeys:
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            await self._take_key(event)
+            await self._take_key(self._as_enter(event))
             return
         await super().on_event(event)  # type: ignore[misc]
 

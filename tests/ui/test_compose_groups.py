@@ -123,6 +123,12 @@ async def test_sort_filter_and_marks_in_grouped_mode() -> None:
         await _settle(pilot)
         assert _rows(app)[2:6] == ["[shop]", "shop-db-1", "shop-web-2", "shop-web-10"]  # groups keep their order
         table.set_sort("name", False)
+        await pilot.resize_terminal(100, 30)  # the headers are made again: the arrow, not " by project"'s "t"
+        await _settle(pilot)
+        headers = {str(column.key.value): column.label.plain for column in table.columns.values()}
+        assert headers["name"].endswith(" ▲") and headers["state"].endswith(" "), headers
+        await pilot.resize_terminal(*SIZE)
+        table.set_sort("name", False)
         await pilot.press("slash", *"db")
         await _settle(pilot)
         assert _rows(app) == ["[shop]", "shop-db-1"]

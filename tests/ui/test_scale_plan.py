@@ -122,3 +122,19 @@ def test_copy_spec_keeps_the_template_and_adds_ports_and_labels() -> None:
     assert spec.cmd == ("sleep", "9")
     assert spec.labels == {"a": "1", GROUP_LABEL: "web01", INDEX_LABEL: "2"}
     assert spec.ports == (PortSpec(80, "tcp", "9002", "127.0.0.1"),)
+
+
+def test_ports_a_few_numbers_apart_that_would_clash_are_refused_before_anything_is_made() -> None:
+    ports = (PortSpec(80, "tcp", "19001", "127.0.0.1"), PortSpec(9000, "tcp", "19002"), PortSpec(53, "udp", "19003"))
+    with pytest.raises(ScaleError, match="19002/tcp would be published by both walk and walk01"):
+        plan_scale(summary("walk"), [], 1, template_ports=ports)  # 80 of copy 1 lands on the template's 9000
+    with pytest.raises(ScaleError, match="19003/tcp would be published twice by walk01"):
+        plan_scale(summary("walk"), [], 2, template_ports=ports, first_ports={"80/tcp": 19003})
+    with pytest.raises(ScaleError, match="19011/tcp would be published by both walk01 and walk02"):
+        plan_scale(summary("walk"), [], 2, template_ports=ports, first_ports={"80/tcp": 19010, "9000/tcp": 19011})
+    spread = plan_scale(summary("walk"), [], 3, template_ports=ports, first_ports={"80/tcp": 19010})
+    assert [c.ports[0].host_port for c in spread.create] == ["19010", "19011", "19012"]  # udp 19003 is no clash
+    both = (PortSpec(80, "tcp", "8080", "0.0.0.0"), PortSpec(80, "tcp", "8080", "::"))
+    assert len(plan_scale(summary("web"), [], 2, template_ports=both).create) == 2  # one container, two families
+    apart = (PortSpec(80, "tcp", "8080", "127.0.0.1"), PortSpec(81, "tcp", "8081", "127.0.0.2"))
+    assert len(plan_scale(summary("web"), [], 1, template_ports=apart).create) == 1  # other addresses

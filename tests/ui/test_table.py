@@ -7,6 +7,7 @@ import asyncio
 import httpx
 from rich.text import Text
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from dtui.ui.app import DtuiApp
 from dtui.ui.logs.screen import LogScreen
@@ -298,6 +299,11 @@ async def test_rename_validates_inline_then_sends() -> None:
         await pilot.press("backspace", *"-new", "enter")
         await _settle(pilot)
         assert docker.mutations()[0][1].endswith("/rename?name=x-new")
+        docker.engine.route("POST", "/containers/[^/]+/rename", status=409, json={"message": "name in use"})
+        await pilot.press("n", "end", "2", "enter")
+        await _settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert "c0: rename to c02: name in use" in said, said  # who, what, then the engine's words
 
 
 async def test_remove_dialog_preselects_force_for_running() -> None:
@@ -448,6 +454,15 @@ async def test_enter_opens_detail_pane_escape_hides_l_opens_logs(monkeypatch) ->
         await pilot.press("z")
         await pilot.press("escape")
         assert not pane.display
+        await pilot.press("slash", "c", "enter", "enter", "z")  # a quick filter is shown: focus stays off it
+        assert not _table(app).display and app.focused is not None and pane in app.focused.ancestors_with_self
+        main = app.screen
+        await pilot.press("question_mark")  # a key for the screen, not a letter typed into the filter
+        assert app.screen is not main and main.query_one("#quick-filter", Input).value == "c"
+        await pilot.press("escape", "z")
+        assert _table(app).display and app.focused is _table(app)
+        await pilot.press("escape", "escape", "escape")
+        assert not pane.display
         await pilot.press("down", "l")
         assert isinstance(app.screen, LogScreen) and app.screen.container.name == "c1"
 
@@ -486,3 +501,57 @@ async def test_home_and_end_go_to_the_first_and_last_row() -> None:
         await pilot.press("home")
         await _settle(pilot, 0.1)
         assert table.cursor_row == 0 and table.scroll_y == 0 and table.scroll_x == 0
+
+
+async def test_open_pane_says_when_its_container_is_destroyed_elsewhere() -> None:
+    """A stream that just ends (stats of a `docker rm -f`) tells nothing: the destroy event does."""
+    docker = _fleet(2)
+    ids = list(docker.containers)
+    docker.engine.route("GET", "/containers/[^/]+/json", json={"Id": ids[0], "Name": "/c0", "Config": {}})
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        pane = app.screen.query_one(DetailPane)
+        notice = pane.query_one("#detail-notice")
+        assert pane.container is not None and pane.container.id == ids[0] and not notice.display
+        docker.emit("destroy", ids[1])  # another container: the pane stays as it is
+        await _settle(pilot)
+        assert not notice.display
+        del docker.containers[ids[0]]
+        docker.emit("destroy", ids[0])
+        await _settle(pilot)
+        assert notice.display and "no longer exists" in str(notice.render())
+        assert str(pane.query_one("#detail-title").render()).endswith("  removed")  # not "running" still
+
+
+async def test_a_cell_as_wide_as_before_repaints_only_its_row() -> None:
+    """CPU, memory and ages change every few seconds: resending the whole table each time is no calm SSH link."""
+    docker = _fleet(3)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        table = _table(app)
+        regions: list[tuple[object, ...]] = []
+        real_refresh = table.refresh
+        table.refresh = lambda *args, **kwargs: regions.append(args) or real_refresh(*args, **kwargs)  # type: ignore[method-assign]
+        key = table.visible_keys()[1]
+        table.update_cell(key, "state", Text("paused "))  # the widths are the tally's (apply_widths)
+        assert regions and all(regions), regions  # a region each time: that row, not the whole table
+        await pilot.pause(0.1)
+        assert "paused " in table.render_line(2).text and "running" in table.render_line(1).text
+
+
+async def test_the_sort_arrow_moves_on_screen_when_no_row_changes() -> None:
+    """The header's line cache must be let go with the labels, not only when some cell changes."""
+    docker = _fleet(1)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        table = _table(app)
+        assert "Name ▲" in table.render_line(0).text
+        await pilot.press("o")
+        await pilot.pause(0.1)
+        header = table.render_line(0).text
+        assert "State ▲" in header and "Name ▲" not in header, header

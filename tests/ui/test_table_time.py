@@ -127,6 +127,30 @@ async def test_a_container_stopped_here_stays_until_the_cursor_leaves(clock: typ
         assert status.hint == "" and (status.running, status.total) == (1, 1)
 
 
+async def test_marked_containers_stopped_here_stay_until_the_cursor_moves(clock: type[_Clock]) -> None:
+    """The cursor was never on them: a repaint that leaves it where it is must not let them go."""
+    docker = FakeDocker()
+    alpha, beta = docker.add("alpha"), docker.add("beta")
+    docker.add("gamma")
+    app = docker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("space", "space")  # alpha and beta marked, the cursor on gamma
+        for item in (alpha, beta):
+            item["State"], item["Status"] = "exited", "Exited (0) Less than a second ago"
+        await pilot.press("x", "y")
+        await pilot.pause(0.5)
+        table = _table(app)
+        names = [table.container(k).name for k in table.visible_keys()]  # type: ignore[union-attr]
+        assert names == ["alpha", "beta", "gamma"] and len(table.held_keys()) == 2
+        assert _cells(app, "alpha", "state") == _cells(app, "beta", "state") == ["exited (0)"]
+        assert len(table.marks) == 2  # so `s` starts them again
+        await pilot.press("up")
+        await pilot.pause(0.1)
+        names = [table.container(k).name for k in table.visible_keys()]  # type: ignore[union-attr]
+        assert names == ["beta", "gamma"]  # the cursor is on beta: it stays until the cursor leaves it
+
+
 async def test_80_columns_show_name_state_usage_and_ports_and_the_config_picks(clock: type[_Clock]) -> None:
     docker = FakeDocker()
     port = {"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 8080, "Type": "tcp"}

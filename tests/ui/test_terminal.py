@@ -96,9 +96,9 @@ async def test_shell_pane_types_renders_answers_and_reports_the_exit(sources: li
         strip = view.render_line(0)
         assert strip.text.startswith("hello")
         assert any(seg.style is not None and seg.style.color is not None and seg.text == "hello" for seg in strip)
-        await pilot.press("l", "s", "enter", "tab", "ctrl+c", "ctrl+p", "ctrl+q", "up", "f5", "escape")
+        await pilot.press("l", "s", "enter", "tab", "ctrl+c", "ctrl+p", "ctrl+q", "up", "f5", "escape", "ctrl+j")
         await _settle(pilot, 0.1)
-        assert source.typed[6:] == b"ls\r\t\x03\x10\x11\x1b[A\x1b[15~\x1b"
+        assert source.typed[6:] == b"ls\r\t\x03\x10\x11\x1b[A\x1b[15~\x1b\n"  # ctrl+j stays a line feed here
         assert isinstance(app.screen.query_one(ShellPane), ShellPane) and app.screen.is_current  # no palette
         source.write(b"\x1b[?1h")  # application cursor keys
         await _settle(pilot, 0.1)

@@ -66,3 +66,16 @@ async def test_rename_prompt_and_quick_filter_get_their_keys_in_order() -> None:
         assert not isinstance(app.screen, RenamePrompt)
     db01 = next(key for key, item in docker.containers.items() if item["Names"] == ["/db01"])
     assert [path.split("/", 2)[2] for _, path in docker.mutations()] == [f"containers/{db01}/rename?name=db-02"]
+
+
+async def test_a_line_feed_typed_before_raw_mode_is_enter_outside_a_terminal() -> None:
+    """Keys typed while dtui starts pass the tty's ICRNL before raw mode: their Enter arrives as ctrl+j."""
+    docker = _docker()
+    app = docker.app(show_all=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        send_burst(app, "/", *"db", "ctrl+j", "D")  # before even the first listing
+        box = screen.query_one("#quick-filter", Input)
+        await wait_until(pilot, lambda: not isinstance(app.screen, MainScreen), what="D's question")
+        assert box.value == "db" and "Remove db01" in str(app.screen.query_one("#question").render())

@@ -442,7 +442,7 @@ class ResourceScreen(Screen[None], Generic[T]):
         self.table.set_pending(message.key, None)
         self.touch(*split_row_key(message.key))
         if message.error is not None:
-            self.view_host.show_error(message.error, f"{message.verb} {message.name}")
+            self.view_host.show_error(message.error, f"{message.name}: {message.verb}")
             return
         self.notify(safe_plain(f"{message.name}: {message.verb} done", max_length=200), markup=False, timeout=3)
 

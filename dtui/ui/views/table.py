@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowDoesNotExist
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
 
 from dtui.ui.safe_text import safe_line
 from dtui.ui.views import table_time
@@ -165,6 +165,7 @@ class ResourceTable(FittedTable[Column[Any]], Generic[T]):
         self._chosen: tuple[str, ...] | None = None
         self._kept: set[str] = set()
         self._held: set[str] = set()
+        self._cursor_seen: str | None = None  # the row the cursor was on when last highlighted
 
     def on_mount(self) -> None:
         self._apply_fit(self.fit())
@@ -173,9 +174,32 @@ class ResourceTable(FittedTable[Column[Any]], Generic[T]):
     def on_resize(self) -> None:
         self._sync()
 
+    def update_cell(
+        self, row_key: RowKey | str, column_key: ColumnKey | str, value: Text, *, update_width: bool = False
+    ) -> None:
+        """Like DataTable's, but repaints only the cell's row.
+
+        DataTable refreshes the whole table for any cell; with CPU, memory and ages changing
+        every few seconds that resent every line of the table to the terminal each round.
+        The widths are the tally's: :meth:`apply_widths` refreshes everything when one changes.
+        """
+        row = RowKey(row_key) if isinstance(row_key, str) else row_key
+        column = ColumnKey(column_key) if isinstance(column_key, str) else column_key
+        cells = self._data.get(row)
+        index = self._row_locations.get(row)
+        if update_width or cells is None or index is None or column not in self._column_locations:
+            super().update_cell(row, column, value, update_width=update_width)
+            return
+        cells[column] = value
+        self._update_count += 1  # the key of DataTable's line caches: the row renders anew
+        self.refresh_row(index)
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The cursor moved: kept rows it left may go (see :meth:`keep`)."""
         cursor = self.cursor_key  # where it is now, not where the message says it passed
+        if cursor == self._cursor_seen:
+            return  # a repaint that kept the cursor on its row: marked kept rows stay
+        self._cursor_seen = cursor
         if self._kept - {cursor}:
             self.release_kept(but=cursor)
 
@@ -324,6 +348,7 @@ class ResourceTable(FittedTable[Column[Any]], Generic[T]):
         again. Moving the cursor off it, re-filtering or :meth:`release_kept` lets it go.
         """
         self._kept.add(key)
+        self._cursor_seen = self.cursor_key  # marked rows the cursor is not on stay until it moves
 
     def update_kept(self, host: str, items: Iterable[T]) -> None:
         """New facts about kept objects (a listing that would not show them); others are ignored."""
@@ -450,16 +475,19 @@ class ResourceTable(FittedTable[Column[Any]], Generic[T]):
     @property
     def sort_label(self) -> str:
         """The order in words and an arrow, e.g. ``"created ▼"`` (newest first)."""
+        return f"{self.sort_field} {self._sort_arrow()}"
+
+    def _sort_arrow(self) -> str:
         sort = self.SORTS.get(self.sort_field)
         descending = (sort is not None and sort.descending_first) != self.sort_reverse
-        return f"{self.sort_field} {'▼' if descending else '▲'}"
+        return "▼" if descending else "▲"
 
     def header(self, column: Column[Any]) -> Text:
         """The header cell: the label, and the sort arrow on the sorted column."""
         if column.key == "mark":
             return Text(" ")
         sort = self.SORTS.get(self.sort_field)
-        arrow = self.sort_label[-1] if sort is not None and column.key == sort.column else " "
+        arrow = self._sort_arrow() if sort is not None and column.key == sort.column else " "
         return Text(f"{column.label} {arrow}", style="bold")
 
     def _label_columns(self) -> None:
@@ -467,6 +495,7 @@ class ResourceTable(FittedTable[Column[Any]], Generic[T]):
             table_column = self.columns.get(ColumnKey(column.key))
             if table_column is not None:
                 table_column.label = self.header(column)
+        self._update_count += 1  # the key of DataTable's line caches: the header renders anew
         self.refresh()
 
     def sort_key(self, key: str, item: T) -> tuple[object, ...]:

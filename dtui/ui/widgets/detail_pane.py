@@ -172,11 +172,7 @@ class DetailPane(Vertical):
             self._reachable = True
         self.container = container
         self.engine_host = host
-        title = Text("▶ ", style="bold")
-        title.append_text(safe_line(container.name or container.short_id, style="bold", max_length=60))
-        title.append(f"  {container.short_id}  ", style="dim")
-        title.append_text(safe_line(container.state, max_length=20))
-        self.query_one("#detail-title", Static).update(title)
+        self._show_title(container.state)
         if same:
             return
         self.query_one("#detail-notice").display = False
@@ -185,6 +181,17 @@ class DetailPane(Vertical):
             return
         for view in self._views():
             view.set_container(container.id)
+
+    def _show_title(self, state: str) -> None:
+        """``▶ name  short-id  state`` of the container shown (sanitized)."""
+        container = self.container
+        if container is None:
+            return
+        title = Text("▶ ", style="bold")
+        title.append_text(safe_line(container.name or container.short_id, style="bold", max_length=60))
+        title.append(f"  {container.short_id}  ", style="dim")
+        title.append_text(safe_line(state, max_length=20))
+        self.query_one("#detail-title", Static).update(title)
 
     def host_reachable(self, host: str, reachable: bool) -> None:
         """``host``'s engine went away or came back: pause the live tabs, or resume them."""
@@ -215,6 +222,7 @@ class DetailPane(Vertical):
         """Focus the active tab's main widget (its tab bar when it has none)."""
         if not self._tabs_ready:
             self._focus_when_ready = True
+            self._tab_bar().focus()  # meanwhile: focus must not stay on a widget being hidden
             return
         target = self._active_view().focus_target
         if target is not None:
@@ -242,10 +250,15 @@ class DetailPane(Vertical):
 
     def on_container_gone(self, message: ContainerGone) -> None:
         message.stop()
-        if self.container is None or message.container_id != self.container.id:
+        self.container_removed(message.container_id)
+
+    def container_removed(self, container_id: str) -> None:
+        """The engine destroyed ``container_id``: if it is the one shown, stop the tabs and say so."""
+        if self.container is None or container_id != self.container.id:
             return
         for view in self._views():
             view.stop()
+        self._show_title("removed")
         notice = Text("This container no longer exists (removed).", style="bold")
         notice_widget = self.query_one("#detail-notice", Static)
         notice_widget.update(notice)

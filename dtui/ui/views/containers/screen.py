@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from dtui.engine.errors import BadRequest
 from dtui.engine.models import ContainerSummary
-from dtui.live.changes import Listed, ListingRefused
+from dtui.live.changes import Listed, ListingRefused, Removed
 from dtui.live.kind import Kind
 from dtui.live.kinds import containers_kind
 from dtui.core.engine_filter import EngineFilter, FilterSyntaxError, parse_engine_filter
@@ -120,6 +120,13 @@ class MainScreen(ShellsMixin, KeptMixin, ProjectsMixin):
         super().live_listed(change)
         self._good_filter = self.engine_filter
         self.query_one(StatusBar).api_version = self.dtui.client.api_version or ""
+
+    def live_removed(self, change: Removed) -> None:
+        """Drop the destroyed rows; a pane showing one of them says so (a stream just ends)."""
+        super().live_removed(change)
+        pane = self.query_one(DetailPane)
+        if pane.container is not None and pane.container.id in change.ids and pane.host == change.host:
+            pane.container_removed(pane.container.id)
 
     def live_refused(self, change: ListingRefused) -> None:
         """A bad engine filter: say why and go back to the last one that worked."""
@@ -235,4 +242,9 @@ class MainScreen(ShellsMixin, KeptMixin, ProjectsMixin):
         if not self.has_class("-pane-open"):
             self.show_details()
         self.toggle_class("-pane-full")
+        # The hidden table would hand its focus on to the quick filter's Input, if shown.
+        if self.has_class("-pane-full"):
+            self.query_one(DetailPane).focus_content()
+        else:
+            self.table.focus()
         self.call_after_refresh(self.overview_follow_view)
