@@ -124,8 +124,8 @@ class MainScreen(ShellsMixin, KeptMixin, ProjectsMixin):
     def live_removed(self, change: Removed) -> None:
         """Drop the destroyed rows; a pane showing one of them says so (a stream just ends)."""
         super().live_removed(change)
-        pane = self.query_one(DetailPane)
-        if pane.container is not None and pane.container.id in change.ids and pane.host == change.host:
+        pane = self.detail_pane
+        if pane is not None and pane.container is not None and pane.container.id in change.ids and pane.host == change.host:
             pane.container_removed(pane.container.id)
 
     def live_refused(self, change: ListingRefused) -> None:
@@ -243,8 +243,9 @@ class MainScreen(ShellsMixin, KeptMixin, ProjectsMixin):
             self.show_details()
         self.toggle_class("-pane-full")
         # The hidden table would hand its focus on to the quick filter's Input, if shown.
-        if self.has_class("-pane-full"):
-            self.query_one(DetailPane).focus_content()
+        pane = self.detail_pane
+        if self.has_class("-pane-full") and pane is not None:
+            pane.focus_content()
         else:
             self.table.focus()
         self.call_after_refresh(self.overview_follow_view)
