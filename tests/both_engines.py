@@ -5,8 +5,8 @@ suite on dockerd (its output streams to this terminal) and ``tests/integration``
 ``DTUI_TEST_ENGINE=podman`` on a private Podman service (its output goes to
 ``podman-tests.log`` and is printed, under a header, once both are done). The Docker run is
 spread over ``DOCKER_WORKERS`` pytest-xdist workers, a test file per worker at a time
-(``--dist loadfile``: module fixtures stay shared), each worker with a private dockerd of its
-own. Most of the suite waits (on the engine, on the app going idle), so the workers and the
+(``--dist loadgroup`` with a group per file, see tests/conftest.py: module fixtures stay
+shared, and both swarm files share one swarm), each worker with a private dockerd of its own. Most of the suite waits (on the engine, on the app going idle), so the workers and the
 Podman run beside them share two cores well. Extra arguments go to both runs and come last,
 so ``-n 0`` runs the Docker suite in one process. The exit code is 0 only when both passed.
 """
@@ -24,7 +24,7 @@ DOCKER_WORKERS = 3
 
 
 def _docker_command(extra: list[str]) -> list[str]:
-    return [sys.executable, "-m", "pytest", "-n", str(DOCKER_WORKERS), "--dist", "loadfile", *extra]
+    return [sys.executable, "-m", "pytest", "-n", str(DOCKER_WORKERS), "--dist", "loadgroup", *extra]
 
 
 def _podman_command(extra: list[str]) -> list[str]:

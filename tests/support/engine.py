@@ -12,6 +12,7 @@ import fcntl
 import io
 import json
 import os
+import random
 import resource
 import shutil
 import signal
@@ -91,10 +92,14 @@ class PrivateEngine:
     def _environment(self) -> dict[str, str] | None:
         return None
 
+    def _prepare(self) -> None:
+        """Make what the engine needs before it starts (called holding the start lock)."""
+
     def start(self, timeout: float = 60.0) -> None:
         """Start the engine and wait until it answers (holding the start lock meanwhile)."""
         with START_LOCK.open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            self._prepare()
             log = self.log_path.open("ab")
             self.process = subprocess.Popen(
                 self._args(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -138,7 +143,28 @@ class PrivateDaemon(PrivateEngine):
             "--data-root", str(self.root / "data"),
             "--exec-root", str(self.root / "exec"),
             "--pidfile", str(self.pidfile),
+            "--bridge", self.bridge,
         ]
+
+    @property
+    def bridge(self) -> str:
+        """This daemon's own bridge: dockerds sharing docker0 break each other (a dockerd
+        started again on its data-root deletes and re-creates docker0, under the others)."""
+        return "dt" + self.root.name.rsplit("-", 1)[-1][-12:]
+
+    def _prepare(self) -> None:
+        if Path("/sys/class/net", self.bridge).exists():
+            return  # started again on the same root: same bridge, same subnet
+        taken = subprocess.run(["ip", "-o", "-4", "addr", "show"], capture_output=True, text=True).stdout
+        free = [n for n in range(1, 255) if f" 10.233.{n}." not in taken]
+        if not free:
+            raise EngineUnavailable("no free 10.233.x.0/24 subnet for a private dockerd's bridge")
+        address = f"10.233.{random.choice(free)}.1/24"
+        for command in (["link", "add", "name", self.bridge, "type", "bridge"],
+                        ["addr", "add", address, "dev", self.bridge], ["link", "set", self.bridge, "up"]):
+            done = subprocess.run(["ip", *command], capture_output=True, text=True)
+            if done.returncode != 0:
+                raise EngineUnavailable(f"ip {' '.join(command)}: {done.stderr.strip()}")
 
     @property
     def pidfile(self) -> Path:
@@ -166,6 +192,8 @@ def can_start_daemon() -> str | None:
         return "not root: cannot start a private dockerd (set DTUI_TEST_DOCKER_HOST)"
     if not shutil.which("dockerd"):
         return "dockerd not installed (apt-get install docker.io) and DTUI_TEST_DOCKER_HOST unset"
+    if not shutil.which("ip"):
+        return "ip not installed (apt-get install iproute2): a private dockerd gets its own bridge"
     return None
 
 
@@ -180,8 +208,9 @@ def start_private_daemon() -> PrivateDaemon:
 
 
 def remove_daemon_dir(daemon: PrivateDaemon) -> None:
-    """Remove a stopped daemon's directory (best effort: overlay mounts may linger)."""
+    """Remove a stopped daemon's directory and bridge (best effort: overlay mounts may linger)."""
     subprocess.run(["umount", "-R", str(daemon.root / "data")], capture_output=True, check=False)
+    subprocess.run(["ip", "link", "del", daemon.bridge], capture_output=True, check=False)
     shutil.rmtree(daemon.root, ignore_errors=True)
 
 
