@@ -1,11 +1,14 @@
 """Run the test suite on dockerd and the integration suite on Podman at the same time.
 
 ``python -m tests.both_engines [pytest args...]`` starts two pytest processes: the whole
-suite on a private dockerd (its output streams to this terminal) and ``tests/integration``
-with ``DTUI_TEST_ENGINE=podman`` on a private Podman service (its output goes to
-``podman-tests.log`` and is printed, under a header, once both are done). The Podman run
-spends most of its time waiting on the engine, so running it beside the Docker run costs
-little wall time on two cores. The exit code is 0 only when both runs passed.
+suite on dockerd (its output streams to this terminal) and ``tests/integration`` with
+``DTUI_TEST_ENGINE=podman`` on a private Podman service (its output goes to
+``podman-tests.log`` and is printed, under a header, once both are done). The Docker run is
+spread over ``DOCKER_WORKERS`` pytest-xdist workers, a test file per worker at a time
+(``--dist loadgroup`` with a group per file, see tests/conftest.py: module fixtures stay
+shared, and both swarm files share one swarm), each worker with a private dockerd of its own. Most of the suite waits (on the engine, on the app going idle), so the workers and the
+Podman run beside them share two cores well. Extra arguments go to both runs and come last,
+so ``-n 0`` runs the Docker suite in one process. The exit code is 0 only when both passed.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ import time
 from pathlib import Path
 
 PODMAN_LOG = Path("podman-tests.log")
+DOCKER_WORKERS = 3
+
+
+def _docker_command(extra: list[str]) -> list[str]:
+    return [sys.executable, "-m", "pytest", "-n", str(DOCKER_WORKERS), "--dist", "loadgroup", *extra]
 
 
 def _podman_command(extra: list[str]) -> list[str]:
@@ -39,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             env=_podman_environment(),
         )
         try:
-            docker_code = subprocess.call([sys.executable, "-m", "pytest", *extra])
+            docker_code = subprocess.call(_docker_command(extra))
             docker_seconds = time.monotonic() - started
             podman_code = podman.wait()
         finally:

@@ -85,6 +85,14 @@ def make_container(engine_host: str) -> Iterator[Callable[..., str]]:
             client.delete(f"/containers/{container_id}", params={"force": "1", "v": "1"})
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Under pytest-xdist (``--dist loadgroup``), a group per test file: a file's module fixtures
+    are made once; the swarm files are one group, so a run starts one swarm."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        path = item.path.relative_to(item.config.rootpath).as_posix()
+        item.add_marker(pytest.mark.xdist_group("swarm" if path.startswith("tests/integration/swarm/") else path))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On ``DTUI_TEST_ENGINE=podman`` skip the few tests marked ``not_on_podman``, with their reason."""
     if os.environ.get("DTUI_TEST_ENGINE", "").strip().lower() != "podman":

@@ -95,7 +95,9 @@ def _drive(prefix: list[str], engine_host: str, name: str, env: dict[str, str] |
     terminal = PtyProcess(argv, columns=80, rows=24, env=env)
     try:
         terminal.wait_for(name.encode(), timeout=30)
+        mark = len(terminal.output)
         terminal.send("\r", pause=1.0)  # detail pane (Inspect)
+        terminal.wait_for(b"Inspect", timeout=15, start=mark)  # the pane is there before Tab moves into it
         terminal.send("\t", pause=0.5)  # focus into the pane, so 1..4 reach it
         terminal.send("1", pause=1.0)
         _inspect_hostile_fields(terminal)

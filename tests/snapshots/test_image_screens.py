@@ -47,7 +47,19 @@ def _open(
 
 
 def _rows(count: int) -> Callable[[Any], object]:
-    return lambda app: isinstance(app.screen, ImagesScreen) and app.screen.table.row_count == count
+    """The images screen holds ``count`` rows and every column is as wide as its widest cell."""
+    return lambda app: (isinstance(app.screen, ImagesScreen) and app.screen.table.row_count == count
+                        and _columns_fit_their_cells(app.screen.table))
+
+
+def _columns_fit_their_cells(table: Any) -> bool:
+    """No cell is cut: what the picture shows once the table has measured every row."""
+    columns = list(table.ordered_columns)
+    for index in range(table.row_count):
+        for column, cell in zip(columns, table.get_row_at(index)):
+            if getattr(cell, "cell_len", 0) > column.content_width:
+                return False
+    return True
 
 
 @pytest.mark.parametrize("size", SIZES)

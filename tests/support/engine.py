@@ -7,9 +7,12 @@ socket: it uses ``DTUI_TEST_DOCKER_HOST`` when given, else starts its own daemon
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import json
 import os
+import random
 import resource
 import shutil
 import signal
@@ -18,9 +21,9 @@ import tarfile
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
@@ -59,50 +62,109 @@ def wait_for_engine(host: str, deadline: float) -> None:
     raise EngineUnavailable(f"engine at {host} did not answer: {last}")
 
 
-@dataclass
-class PrivateDaemon:
-    """A dockerd with its own socket, data-root, exec-root and pidfile."""
+START_LOCK = Path("/tmp/dtui-engine-start.lock")
+"""Private engines of every test process here start one at a time (dockerds share docker0)."""
 
+
+@dataclass
+class PrivateEngine:
+    """An engine process with its own socket and directories under ``root``, started for tests.
+
+    Subclasses name the program (``NAME``, also its log and socket file) and give its
+    arguments and environment; starting, waiting for ``/_ping`` and stopping are the same.
+    """
+
+    NAME: ClassVar[str] = ""
     root: Path
     process: subprocess.Popen[bytes] | None = None
-    log_path: Path = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.log_path = self.root / "dockerd.log"
+    @property
+    def log_path(self) -> Path:
+        return self.root / f"{self.NAME}.log"
 
     @property
     def host(self) -> str:
-        return f"unix://{self.root / 'docker.sock'}"
+        return f"unix://{self.root / (self.NAME + '.sock')}"
+
+    def _args(self) -> list[str]:
+        raise NotImplementedError
+
+    def _environment(self) -> dict[str, str] | None:
+        return None
+
+    def _prepare(self) -> None:
+        """Make what the engine needs before it starts (called holding the start lock)."""
 
     def start(self, timeout: float = 60.0) -> None:
-        """Start dockerd and wait until it answers."""
-        args = [
-            "dockerd",
-            "--host", self.host,
-            "--data-root", str(self.root / "data"),
-            "--exec-root", str(self.root / "exec"),
-            "--pidfile", str(self.root / "docker.pid"),
-        ]
-        log = self.log_path.open("wb")
-        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            wait_for_engine(self.host, time.monotonic() + timeout)
-        except EngineUnavailable as error:
-            self.stop()
-            tail = self.log_path.read_text(errors="replace")[-2000:]
-            raise EngineUnavailable(f"{error}\n--- dockerd log ---\n{tail}") from error
+        """Start the engine and wait until it answers (holding the start lock meanwhile)."""
+        with START_LOCK.open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._prepare()
+            log = self.log_path.open("ab")
+            self.process = subprocess.Popen(
+                self._args(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                env=self._environment(),
+            )
+            try:
+                wait_for_engine(self.host, time.monotonic() + timeout)
+            except EngineUnavailable as error:
+                self.stop()
+                tail = self.log_path.read_text(errors="replace")[-2000:]
+                raise EngineUnavailable(f"{error}\n--- {self.NAME} log ---\n{tail}") from error
 
-    def stop(self) -> None:
-        """Stop dockerd (TERM, then KILL) and leave its directory for removal."""
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the engine (TERM, then KILL after ``timeout``) and leave its directory for removal."""
+        if self.process is not None:
+            self.process.send_signal(signal.SIGTERM)
+        self._wait_gone(timeout)
+
+    def _wait_gone(self, timeout: float) -> None:
+        """Wait for the process to exit, SIGKILL it after ``timeout`` seconds."""
         if self.process is None:
             return
-        self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+
+@dataclass
+class PrivateDaemon(PrivateEngine):
+    """A dockerd with its own socket, data-root, exec-root and pidfile."""
+
+    NAME: ClassVar[str] = "docker"
+
+    def _args(self) -> list[str]:
+        return [
+            "dockerd",
+            "--host", self.host,
+            "--data-root", str(self.root / "data"),
+            "--exec-root", str(self.root / "exec"),
+            "--pidfile", str(self.pidfile),
+            "--bridge", self.bridge,
+        ]
+
+    @property
+    def bridge(self) -> str:
+        """This daemon's own bridge: dockerds sharing docker0 break each other (a dockerd
+        started again on its data-root deletes and re-creates docker0, under the others)."""
+        return "dt" + self.root.name.rsplit("-", 1)[-1][-12:]
+
+    def _prepare(self) -> None:
+        if Path("/sys/class/net", self.bridge).exists():
+            return  # started again on the same root: same bridge, same subnet
+        taken = subprocess.run(["ip", "-o", "-4", "addr", "show"], capture_output=True, text=True).stdout
+        free = [n for n in range(1, 255) if f" 10.233.{n}." not in taken]
+        if not free:
+            raise EngineUnavailable("no free 10.233.x.0/24 subnet for a private dockerd's bridge")
+        address = f"10.233.{random.choice(free)}.1/24"
+        for command in (["link", "add", "name", self.bridge, "type", "bridge"],
+                        ["addr", "add", address, "dev", self.bridge], ["link", "set", self.bridge, "up"]):
+            done = subprocess.run(["ip", *command], capture_output=True, text=True)
+            if done.returncode != 0:
+                raise EngineUnavailable(f"ip {' '.join(command)}: {done.stderr.strip()}")
 
     @property
     def pidfile(self) -> Path:
@@ -114,22 +176,14 @@ class PrivateDaemon:
         The socket path, data-root and exec-root stay: :meth:`start` brings the same engine
         back on the same socket, with its containers.
         """
-        pid = int(self.pidfile.read_text().strip())
-        os.kill(pid, signal.SIGTERM)
-        if self.process is not None:
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
+        os.kill(int(self.pidfile.read_text().strip()), signal.SIGTERM)
+        self._wait_gone(timeout)
 
     def kill(self) -> None:
         """Kill dockerd abruptly (a daemon that vanishes)."""
         if self.process is not None:
             self.process.kill()
-            self.process.wait()
-            self.process = None
+        self._wait_gone(0)
 
 
 def can_start_daemon() -> str | None:
@@ -138,6 +192,8 @@ def can_start_daemon() -> str | None:
         return "not root: cannot start a private dockerd (set DTUI_TEST_DOCKER_HOST)"
     if not shutil.which("dockerd"):
         return "dockerd not installed (apt-get install docker.io) and DTUI_TEST_DOCKER_HOST unset"
+    if not shutil.which("ip"):
+        return "ip not installed (apt-get install iproute2): a private dockerd gets its own bridge"
     return None
 
 
@@ -152,8 +208,9 @@ def start_private_daemon() -> PrivateDaemon:
 
 
 def remove_daemon_dir(daemon: PrivateDaemon) -> None:
-    """Remove a stopped daemon's directory (best effort: overlay mounts may linger)."""
+    """Remove a stopped daemon's directory and bridge (best effort: overlay mounts may linger)."""
     subprocess.run(["umount", "-R", str(daemon.root / "data")], capture_output=True, check=False)
+    subprocess.run(["ip", "link", "del", daemon.bridge], capture_output=True, check=False)
     shutil.rmtree(daemon.root, ignore_errors=True)
 
 
@@ -201,19 +258,10 @@ def _podman_conf(root: Path) -> str:
 
 
 @dataclass
-class PrivatePodman:
+class PrivatePodman(PrivateEngine):
     """A rootful ``podman system service`` with its own socket, storage, config and events log."""
 
-    root: Path
-    process: subprocess.Popen[bytes] | None = None
-    log_path: Path = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.log_path = self.root / "podman.log"
-
-    @property
-    def host(self) -> str:
-        return f"unix://{self.root / 'podman.sock'}"
+    NAME: ClassVar[str] = "podman"
 
     def _environment(self) -> dict[str, str]:
         (self.root / "tmp").mkdir(parents=True, exist_ok=True)
@@ -227,39 +275,22 @@ class PrivatePodman:
             "TMPDIR": str(self.root / "tmp"),
         }
 
-    def start(self, timeout: float = 60.0) -> None:
-        """Start the service and wait until it answers."""
-        args = [
+    def podman_args(self) -> list[str]:
+        """``podman`` with this service's storage, run and temp dirs (for commands beside it)."""
+        return [
             "podman",
             "--root", str(self.root / "storage"),
             "--runroot", str(self.root / "run"),
             "--tmpdir", str(self.root / "tmp"),
+        ]
+
+    def _args(self) -> list[str]:
+        return [
+            *self.podman_args(),
             "--cgroup-manager", "cgroupfs",
             "--events-backend", "file",
             "system", "service", "--time=0", self.host,
         ]
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=self._environment()
-        )
-        try:
-            wait_for_engine(self.host, time.monotonic() + timeout)
-        except EngineUnavailable as error:
-            self.stop()
-            tail = self.log_path.read_text(errors="replace")[-2000:]
-            raise EngineUnavailable(f"{error}\n--- podman log ---\n{tail}") from error
-
-    def stop(self) -> None:
-        """Stop the service (TERM, then KILL); its containers are removed by the caller first."""
-        if self.process is None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
 
 
 def start_private_podman() -> PrivatePodman:
@@ -274,15 +305,41 @@ def start_private_podman() -> PrivatePodman:
 
 
 def remove_podman_dir(service: PrivatePodman) -> None:
-    """Remove a stopped service's directory (``podman system reset`` on it, then the files)."""
-    env = service._environment()
+    """Remove a stopped service's directory: ``podman system reset`` on it, the conmon
+    processes its containers and exec sessions left behind, then the files."""
     subprocess.run(
-        ["podman", "--root", str(service.root / "storage"), "--runroot", str(service.root / "run"),
-         "--tmpdir", str(service.root / "tmp"), "system", "reset", "--force"],
-        capture_output=True, check=False, env=env, timeout=120,
+        [*service.podman_args(), "system", "reset", "--force"],
+        capture_output=True, check=False, env=service._environment(), timeout=120,
     )
+    kill_strays("conmon", service.root)
     subprocess.run(["umount", "-R", str(service.root / "storage")], capture_output=True, check=False)
     shutil.rmtree(service.root, ignore_errors=True)
+
+
+def stray_pids(program: str, root: Path) -> list[int]:
+    """The processes running ``program`` whose command line names a path under ``root``."""
+    inside = f"{root}/"
+    pids: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:  # gone meanwhile
+            continue
+        if Path(argv[0]).name == program and any(inside in arg for arg in argv[1:]):
+            pids.append(int(entry.name))
+    return pids
+
+
+def kill_strays(program: str, root: Path, timeout: float = 5.0) -> None:
+    """SIGKILL the ``program`` processes of ``root`` (see :func:`stray_pids`) and wait until gone."""
+    for pid in stray_pids(program, root):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + timeout
+    while stray_pids(program, root) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def busybox_rootfs_tar() -> bytes:

@@ -17,6 +17,7 @@ from dtui.engine.errors import EngineUnreachable
 from dtui.engine.models import ContainerSummary
 from dtui.ui.logs.merged import PALETTE, MergedLogScreen, SourcePicker, name_colour, name_label
 from dtui.ui.logs.view import LogView, plain_of
+from tests.support.wait import wait_until
 from tests.fakes import ChunkStream, FakeEngine, container_json, frame
 from tests.ui.test_logs import settle
 
@@ -234,7 +235,8 @@ async def test_a_stopped_then_restarted_container_gets_notices_and_no_duplicates
             "worker: running again: stream resumed",
             "worker three",
         ]
-        assert app.screen.sources[0].state == "following"
+        # the state comes by message, after the notice line it goes with
+        await wait_until(pilot, lambda: app.screen.sources[0].state == "following", what="state following")
 
 
 async def test_a_removed_container_leaves_a_notice_and_the_others_go_on() -> None:

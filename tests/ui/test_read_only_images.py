@@ -41,16 +41,16 @@ async def _press_resource_pane_keys(pilot: Pilot[Any], app: DtuiApp) -> None:
             await pilot.press("tab")
             await _settle(pilot)
         await pilot.press(key)
-        await _settle(pilot, 0.2)
+        await _settle(pilot)
         await _back_to(pilot, app, ImagesScreen)
         await _leave_input(pilot, app)
 
 
 async def _drive_image_screens(pilot: Pilot[Any], app: DtuiApp) -> None:
     """Every key of the images screen (then with a mark), its detail pane, and the disk usage screen."""
-    await _settle(pilot, 0.2)
+    await _settle(pilot)
     await pilot.press("I")
-    await _settle(pilot, 0.3)
+    await _settle(pilot)
     assert isinstance(app.screen, ImagesScreen)
     await pilot.press("space")  # with a mark set: the bulk actions act on it
     await _press_screen_keys(pilot, app, ImagesScreen, skip={"escape", "space"})
@@ -59,7 +59,7 @@ async def _drive_image_screens(pilot: Pilot[Any], app: DtuiApp) -> None:
     await _settle(pilot)
     assert isinstance(app.screen, MainScreen)
     await pilot.press("U")
-    await _settle(pilot, 0.3)
+    await _settle(pilot)
     assert isinstance(app.screen, DiskUsageScreen)
     await _press_screen_keys(pilot, app, DiskUsageScreen, skip={"escape"})
 
@@ -80,11 +80,11 @@ async def test_the_image_screen_keys_do_mutate_without_read_only() -> None:
     fake = FakeImages()
     app = fake.app()
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, 0.2)
+        await _settle(pilot)
         for keys in (("I",), ("D", "enter"), ("p", "enter"), ("escape",), ("U",), ("c", "enter"), ("v", "enter"),
                      ("b", "enter"), ("i", "enter")):
             await pilot.press(*keys)
-            await _settle(pilot, 0.2)
+            await _settle(pilot)
     sent = {(r.method, path) for r, path in zip(fake.docker.engine.requests, fake.docker.engine.paths())}
     for method, path in (("DELETE", "/images/"), ("POST", "/images/prune"), ("POST", "/containers/prune"),
                          ("POST", "/volumes/prune"), ("POST", "/build/prune")):

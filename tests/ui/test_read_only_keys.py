@@ -26,6 +26,7 @@ from dtui.ui.widgets.detail_pane import DetailPane
 from tests.fakes import frame
 from tests.ui import detail_support
 from tests.ui.swarm_support import FakeSwarm
+from tests.support.wait import wait_until
 from tests.ui.table_support import FakeDocker
 
 SIZE = (80, 24)
@@ -54,8 +55,22 @@ def _docker() -> FakeDocker:
     return docker
 
 
-async def _settle(pilot: Pilot[Any], seconds: float = 0.1) -> None:
-    await pilot.pause(seconds)
+STREAM_GROUPS = ("overview", "logs", "detail-stats", "merged-")
+"""Worker groups that stream for as long as their view is open (a settled app still runs them)."""
+
+
+def _busy_workers(app: DtuiApp) -> list[str]:
+    return [worker.group for worker in app.workers
+            if not worker.is_finished and not worker.group.startswith(STREAM_GROUPS)]
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    """Let what a key started finish, however long that takes: the screen's pending messages,
+    then every worker that is not a stream (the fake engine answers at once), then idle."""
+    await pilot.pause()
+    if _busy_workers(pilot.app):
+        await wait_until(pilot, lambda: not _busy_workers(pilot.app), what=f"workers {_busy_workers(pilot.app)}")
+        await pilot.pause()
 
 
 async def _back_to(pilot: Pilot[Any], app: DtuiApp, base: type[Screen[Any]]) -> None:
@@ -111,14 +126,14 @@ async def _press_pane_keys(pilot: Pilot[Any], app: DtuiApp) -> None:
     for key in _keys(DetailPane.BINDINGS, skip=set()):
         await _open_pane(pilot, app)
         await pilot.press(key)
-        await _settle(pilot, 0.3)
+        await _settle(pilot)
         await _back_to(pilot, app, MainScreen)
         await _leave_input(pilot, app)
 
 
 async def _press_log_keys(pilot: Pilot[Any], app: DtuiApp) -> None:
     await pilot.press("l")
-    await _settle(pilot, 0.3)
+    await _settle(pilot)
     assert isinstance(app.screen, LogScreen)
     for key in _keys(LogScreen.BINDINGS, skip={"escape"}):
         await pilot.press(key)
@@ -137,7 +152,7 @@ async def test_every_key_of_every_screen_sends_only_get_or_head(
     docker = _docker()
     app = docker.app(read_only=True)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, 0.3)
+        await _settle(pilot)
         await _press_main_keys(pilot, app)
         await pilot.press("escape", "escape")
         await pilot.press("space")  # the same keys with a mark set (bulk actions)
@@ -163,7 +178,7 @@ async def test_the_same_keys_do_mutate_without_read_only(tmp_path: Any, monkeypa
     docker = _docker()
     app = docker.app()
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, 0.3)
+        await _settle(pilot)
         await _press_main_keys(pilot, app)
     sent = {request.split("/")[-1] if request.startswith("POST") else "DELETE" for request in _unsafe_requests(docker)}
     assert {"start", "stop", "restart", "kill", "pause", "DELETE"} <= sent, sent
@@ -199,19 +214,19 @@ async def _escape_to(pilot: Pilot[Any], app: DtuiApp, screen: type[Screen[Any]])
 
 async def _press_swarm_keys(pilot: Pilot[Any], app: DtuiApp, *, with_marks: bool = True) -> None:
     await pilot.press("W")
-    await _settle(pilot, 0.3)
+    await _settle(pilot)
     assert isinstance(app.screen, ServicesScreen)
     for marked in (False, True) if with_marks else (False,):
         if marked:
             await pilot.press("space")
         await _press_view_keys(pilot, app, ServicesScreen, skip={"enter"})
     await pilot.press("escape", "enter")  # clear the marks, open the tasks
-    await _settle(pilot, 0.3)
+    await _settle(pilot)
     if isinstance(app.screen, TasksScreen):
         await _press_view_keys(pilot, app, TasksScreen, skip=set())
         await _escape_to(pilot, app, ServicesScreen)
     await pilot.press("N")
-    await _settle(pilot, 0.3)
+    await _settle(pilot)
     assert isinstance(app.screen, NodesScreen)
     await pilot.press("space")
     await _press_view_keys(pilot, app, NodesScreen, skip=set())
@@ -224,7 +239,7 @@ async def test_every_key_of_the_swarm_views_sends_only_get_or_head(
     swarm = _swarm()
     app = swarm.docker.app(read_only=True)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, 0.3)
+        await _settle(pilot)
         await _press_swarm_keys(pilot, app)
         assert app.is_running
     paths = swarm.docker.engine.paths("GET")
@@ -239,7 +254,7 @@ async def test_the_swarm_keys_do_mutate_without_read_only(tmp_path: Any, monkeyp
     swarm = _swarm()
     app = swarm.docker.app()
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, 0.3)
+        await _settle(pilot)
         await _press_swarm_keys(pilot, app, with_marks=False)
     sent = {f"{r.method} {r.url.path.split('/')[-1]}" for r in swarm.docker.engine.requests if r.method not in SAFE_METHODS}
     assert {"POST update", "DELETE"} <= {s if s.startswith("POST") else "DELETE" for s in sent}, sent

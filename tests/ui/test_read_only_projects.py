@@ -50,7 +50,7 @@ async def test_project_row_keys_send_only_get_in_read_only(read_only: bool) -> N
     docker = _compose_docker()
     app = docker.app(read_only=read_only, show_all=True)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, 0.3)
+        await _settle(pilot)
         await _press_project_keys(pilot, app)
         assert app.is_running
     sent = {request.split("/")[-1] if request.startswith("POST") else "DELETE" for request in _unsafe_requests(docker)}

@@ -40,7 +40,7 @@ async def _press_view_keys(
 ) -> None:
     """Open a view from the table, press each of its keys (without, then with a mark), go back."""
     await pilot.press(key)
-    await _settle(pilot, 0.3)
+    await _settle(pilot)
     assert isinstance(app.screen, view)
     for marked in passes:
         if marked:
@@ -63,7 +63,7 @@ async def test_every_key_of_the_volume_and_network_views_sends_only_get_or_head(
     docker = _docker()
     app = docker.app(read_only=True)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, 0.3)
+        await _settle(pilot)
         await _press_view_keys(pilot, app, "V", VolumesScreen)
         await _press_view_keys(pilot, app, "N", NetworksScreen)
         assert app.is_running
@@ -80,7 +80,7 @@ async def test_the_same_keys_do_mutate_without_read_only() -> None:
     docker = _docker()
     app = docker.app()
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, 0.3)
+        await _settle(pilot)
         await _press_view_keys(pilot, app, "V", VolumesScreen, passes=(False,))
         await _press_view_keys(pilot, app, "N", NetworksScreen, passes=(False,))
     sent = {re.sub(r"/v[0-9.]+/", "/", request) for request in _unsafe_requests(docker)}
