@@ -133,7 +133,7 @@ async def test_500_text_plain_on_an_action_shows_the_daemon_text() -> None:
         await _settle(pilot)
         await pilot.press("r", "enter")
         message = await _wait_for_message(pilot, app, "driver failed: device busy")
-        assert "restart web" in message
+        assert "web: restart:" in message
         await _still_usable(pilot, app)
 
 
@@ -166,7 +166,7 @@ async def test_request_hanging_past_its_timeout_is_reported() -> None:
             await _settle(pilot, 0.2)
             assert _messages(app) == []  # still waiting
             message = await _wait_for_message(pilot, app, "timed out")
-            assert "start web" in message
+            assert "web: start:" in message
             await _still_usable(pilot, app)
         await transport.aclose()
 
