@@ -33,6 +33,9 @@ from typing import Any
 
 SORT_KEYS = ("name", "state", "created", "cpu", "memory")
 CONFIRMABLE = ("stop", "restart", "kill", "remove", "pause", "scale_down")
+CONFIRM_DEFAULTS: Mapping[str, bool] = {**dict.fromkeys(CONFIRMABLE, True), "pause": False}
+"""Whether each action asks first, by default: every destructive one does; pausing one container
+(undone by unpausing it) does not. Several containers are always asked about once, whatever these say."""
 TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "containers": ("name", "id", "image", "state", "cpu", "mem", "status", "ports", "created"),
 }
@@ -66,7 +69,7 @@ class Config:
 
     Attributes:
         keys: Binding id -> key string (Textual keymap).
-        confirm: Destructive action -> whether it asks first (default True for each).
+        confirm: Action -> whether it asks first for one container (:data:`CONFIRM_DEFAULTS`).
         theme: A Textual theme name, or None for the default.
         defaults: Start-up defaults.
         columns: Table name -> the columns it shows, in order (absent: the default ones).
@@ -75,7 +78,7 @@ class Config:
     """
 
     keys: Mapping[str, str] = field(default_factory=dict)
-    confirm: Mapping[str, bool] = field(default_factory=lambda: dict.fromkeys(CONFIRMABLE, True))
+    confirm: Mapping[str, bool] = field(default_factory=lambda: dict(CONFIRM_DEFAULTS))
     theme: str | None = None
     defaults: Defaults = field(default_factory=Defaults)
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -84,7 +87,7 @@ class Config:
 
     def confirms(self, action: str) -> bool:
         """True when ``action`` must ask before running."""
-        return self.confirm.get(action, True)
+        return self.confirm.get(action, CONFIRM_DEFAULTS.get(action, True))
 
 
 def default_path(environ: Mapping[str, str] | None = None) -> Path:

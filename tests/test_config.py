@@ -100,3 +100,22 @@ def test_container_table_columns_are_the_ones_the_config_knows() -> None:
     from dtui.ui.views.containers.table import ContainerTable
 
     assert tuple(column.key for column in ContainerTable.COLUMNS) == TABLE_COLUMNS["containers"]
+
+
+def test_every_confirm_setting_is_listed_and_destructive_ones_ask_by_default() -> None:
+    from dtui.config import CONFIRMABLE
+
+    config = Config()
+    assert [name for name in CONFIRMABLE if not config.confirms(name)] == ["pause"]
+    assert all(f"\n{name} = " in render_config(config) for name in CONFIRMABLE)
+    assert Config(confirm={"stop": False}).confirms("pause") is False
+
+
+def test_scale_down_setting_decides_whether_the_scale_form_asks() -> None:
+    from types import SimpleNamespace
+
+    from dtui.ui.forms.scale import asks_before_removing
+
+    assert asks_before_removing(SimpleNamespace(config=Config()))
+    assert not asks_before_removing(SimpleNamespace(config=Config(confirm={"scale_down": False})))
+    assert asks_before_removing(object())

@@ -9,7 +9,7 @@ from textual.widgets import Footer
 from dtui.config import Config, Defaults, load_config
 from dtui.ui.app import DtuiApp
 from dtui.ui.views.containers.screen import MainScreen
-from dtui.ui.screens.modals import ConfirmScreen, HelpScreen
+from dtui.ui.screens.modals import ConfirmScreen, HelpScreen, SignalPicker
 from dtui.ui.views.containers.table import ContainerTable
 from tests.ui.table_support import FakeDocker
 
@@ -124,3 +124,32 @@ async def test_log_screen_help_reflects_remaps() -> None:
         assert isinstance(app.screen, HelpScreen)
         rows = dict((desc, key) for key, desc in app.screen.rows)
         assert rows["Wrap"] == "W" and rows["Search"] == "/" and rows["Save"] == "^s"
+
+
+def _posts(docker: FakeDocker, suffix: str) -> list[str]:
+    return [str(r.url) for r in docker.engine.requests if r.method == "POST" and r.url.path.endswith(suffix)]
+
+
+async def test_kill_and_pause_follow_their_confirm_settings() -> None:
+    """kill = true is the signal picker, false sends SIGKILL at once; pause asks only when told to."""
+    docker = _docker()
+    app = docker.app(config=Config(confirm={"kill": False, "pause": True}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("p")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ConfirmScreen) and not _posts(docker, "/pause")
+        await pilot.press("n", "K")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, MainScreen)
+        assert [url.endswith("signal=SIGKILL") for url in _posts(docker, "/kill")] == [True]
+    docker = _docker()
+    app = docker.app()  # the defaults: the picker, and one pause goes at once
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("p")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, MainScreen) and len(_posts(docker, "/pause")) == 1
+        await pilot.press("K")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, SignalPicker) and not _posts(docker, "/kill")

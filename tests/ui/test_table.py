@@ -16,6 +16,7 @@ from dtui.ui.screens.modals import ConfirmScreen, FilterPrompt, RemoveScreen, Re
 from dtui.ui.views.containers.table import ContainerTable, row_key
 from dtui.ui.widgets.detail_pane import DetailPane
 from dtui.ui.widgets.status_bar import StatusBar
+from tests.ui.compose_support import add_member
 from tests.ui.table_support import HOST, FakeDocker
 
 SIZE = (80, 24)
@@ -555,3 +556,40 @@ async def test_the_sort_arrow_moves_on_screen_when_no_row_changes() -> None:
         await pilot.pause(0.1)
         header = table.render_line(0).text
         assert "State ▲" in header and "Name ▲" not in header, header
+
+
+async def test_end_then_space_marks_the_last_row_shown_filtered_and_grouped() -> None:
+    """The row the cursor is on after Home/End is the one highlighted and the one marked."""
+    docker = FakeDocker()
+    for index in range(6):
+        docker.add(f"other-{index}", created=1_780_000_000 + index)
+    add_member(docker, "walk-shop", "web", 1, created=1_780_000_100)
+    add_member(docker, "walk-shop", "web", 2, created=1_780_000_101)
+    docker.add("walk-web", created=1_780_000_050)
+    app = docker.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        table = _table(app)
+        await pilot.press("slash", *"walk-web")
+        await _settle(pilot, 0.1)
+        assert sorted(_names(app)) == ["walk-shop-web-1", "walk-shop-web-2", "walk-web"]
+        for typed_into_box in (True, False):
+            await pilot.press("end")  # in the box: its text cursor; on the table: the last row
+            if typed_into_box:
+                await pilot.press("enter")
+                await pilot.press("end")
+            await _settle(pilot, 0.1)
+            last = table.visible_keys()[-1]
+            assert table.cursor_key == last and table.cursor_row == table.row_count - 1
+            await pilot.press("space")
+            assert table.marks == {last}, typed_into_box
+            await pilot.press("home", "space")
+            assert table.marks == {last, table.visible_keys()[0]}
+            table.clear_marks()
+            assert app.focused is table
+        await pilot.press("g")  # grouped: a project row and its members
+        await _settle(pilot, 0.1)
+        await pilot.press("end", "space")
+        last = table.visible_keys()[-1]
+        assert table.cursor_key == last or table.marks == {last}
+        assert table.marks == {last} or table.marks == set(table.groups()[last].members)  # type: ignore[attr-defined]

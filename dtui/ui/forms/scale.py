@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from dtui.config import Config
 from dtui.engine.errors import EngineError
 from dtui.engine.models import ContainerDetail, ContainerSummary
 from dtui.engine.spec import ContainerSpec
@@ -246,7 +247,7 @@ class ScaleScreen(ReportsWorkerErrors, ModalScreen[list[CopyResult] | None]):
         if plan.is_empty:
             self.query_one("#scale-plan", Static).update(Text("Nothing to do: the group already has N members."))
             return
-        if plan.remove:
+        if plan.remove and asks_before_removing(self.app):
             question = Text("Remove (force) these copies?\n")
             for member in plan.remove:
                 question.append("  ")
@@ -304,6 +305,12 @@ class ScaleScreen(ReportsWorkerErrors, ModalScreen[list[CopyResult] | None]):
             self.app.notify("Scaling is in progress; wait for it to finish.", severity="warning", markup=False)
             return
         self.dismiss(self._results)
+
+
+def asks_before_removing(app: object) -> bool:
+    """``[confirm] scale_down`` of the app's config (apps without one ask): confirm removing copies."""
+    config = getattr(app, "config", None)
+    return not isinstance(config, Config) or config.confirms("scale_down")
 
 
 def describe_plan(plan: ScalePlan) -> Text:

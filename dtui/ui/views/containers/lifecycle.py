@@ -40,13 +40,17 @@ class LifecycleMixin(OverviewMixin):
                 else:
                     self.run_on([(key, container)], "pause", "pausing", pause)
 
-        if len(targets) > 1:
+        if len(targets) > 1 or self.dtui.config.confirms("pause"):
             self.confirmed("pause/unpause", targets, run)
         else:
             run()
 
     def action_kill(self) -> None:
-        """Pick a signal, then send it to the selected or marked containers."""
+        """Pick a signal, then send it to the selected or marked containers.
+
+        With ``[confirm] kill = false`` no picker: one container gets SIGKILL (what ``docker kill``
+        sends) at once, several after the usual one question.
+        """
         targets = self.targets()
         if not targets:
             return
@@ -60,7 +64,12 @@ class LifecycleMixin(OverviewMixin):
 
             self.run_on(targets, f"kill ({signal})", "killing", kill)
 
-        self.app.push_screen(SignalPicker(self.question("send a signal to", targets)), picked)
+        if self.dtui.config.confirms("kill"):
+            self.app.push_screen(SignalPicker(self.question("send a signal to", targets)), picked)
+        elif len(targets) > 1:
+            self.confirmed("kill (SIGKILL)", targets, lambda: picked("SIGKILL"))
+        else:
+            picked("SIGKILL")
 
     def action_rename(self) -> None:
         """Rename the container under the cursor."""
