@@ -11,6 +11,8 @@ from textual.widgets import Static
 from dtui.ui.widgets.footer import Footer
 from textual.widgets._footer import FooterKey
 
+from tests.support.wait import wait_until
+
 
 class Box(Static, can_focus=True):
     def __init__(self, key: str, label: str, id: str) -> None:
@@ -38,12 +40,10 @@ async def test_footer_follows_the_keys_but_does_not_rebuild_for_the_same_ones() 
     app = FooterApp()
     async with app.run_test() as pilot:
         app.query_one("#one").focus()
-        await pilot.pause(0.1)
-        assert _shown(app) == ["Alpha", "Quit", "palette"]
+        await wait_until(pilot, lambda: _shown(app) == ["Alpha", "Quit", "palette"], what="Alpha's keys")
         first_keys = list(app.query(FooterKey))
         app.screen.refresh_bindings()
         await pilot.pause(0.1)
         assert list(app.query(FooterKey)) == first_keys  # same keys: the same widgets, no rebuild
         app.query_one("#two").focus()
-        await pilot.pause(0.1)
-        assert _shown(app) == ["Beta", "Quit", "palette"]
+        await wait_until(pilot, lambda: _shown(app) == ["Beta", "Quit", "palette"], what="Beta's keys")
