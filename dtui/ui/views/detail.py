@@ -34,11 +34,12 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 
 from dtui.core.hosts import client_for
 from dtui.engine.errors import EngineError, NotFound
-from dtui.ui.safe_text import safe_line, strip_controls
+from dtui.ui.safe_text import safe_line
 from dtui.ui.views.actions import Action
 from dtui.ui.views.detail_tabs import Content, DetailTab, Document, TabBody
 from dtui.ui.views.screen import ResourceScreen
 from dtui.ui.views.table import split_row_key
+from dtui.ui.widgets.detail_common import copy_and_report
 from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
 
 T = TypeVar("T")
@@ -294,8 +295,7 @@ class ResourceDetail(ReportsWorkerErrors, Vertical):
         if value is None:
             value = self.copy_id(self.item) if self.copy_id is not None else split_row_key(self.key)[1]
             what = "id"
-        self.app.copy_to_clipboard(strip_controls(value))
-        self.app.notify(f"Copied {what} ({len(value)} characters)", markup=False)
+        copy_and_report(self, value, what)
 
 
 class DetailScreen(ResourceScreen[T], Generic[T]):

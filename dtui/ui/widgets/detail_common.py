@@ -20,7 +20,7 @@ from textual.widget import Widget
 
 from dtui.core.hosts import client_for
 from dtui.engine.errors import EngineError, EngineUnreachable, NotFound
-from dtui.ui.safe_text import safe_line
+from dtui.ui.safe_text import safe_line, strip_controls
 from dtui.ui.worker_errors import ReportsWorkerErrors, report_error
 
 if TYPE_CHECKING:
@@ -48,6 +48,18 @@ class TabEnded(Message):
     """A tab's stream for one container closed without an error (see `ContainerTab.STREAMS`)."""
 
     container_id: str
+
+
+def copy_and_report(widget: Widget, value: str, what: str) -> None:
+    """Put ``value`` on the clipboard (OSC 52, control characters stripped) and say so.
+
+    Args:
+        widget: Any mounted widget; its app copies and notifies.
+        value: The text to copy.
+        what: What was copied, as the notice names it ("value", "id").
+    """
+    widget.app.copy_to_clipboard(strip_controls(value))
+    widget.app.notify(f"Copied {what} ({len(value)} characters)", markup=False)
 
 
 def engine_client(widget: Widget) -> EngineClient:

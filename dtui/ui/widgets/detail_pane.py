@@ -21,8 +21,8 @@ from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from dtui.engine.models import ContainerSummary
-from dtui.ui.safe_text import safe_line, strip_controls
-from dtui.ui.widgets.detail_common import ContainerGone, ContainerTab
+from dtui.ui.safe_text import safe_line
+from dtui.ui.widgets.detail_common import ContainerGone, ContainerTab, copy_and_report
 from dtui.ui.widgets.stats_panel import StatsView
 from dtui.ui.widgets.top_view import DEFAULT_PS_ARGS, TopView
 
@@ -333,8 +333,7 @@ class DetailPane(Vertical):
                     return
         if value is None:
             value, what = self.container.id, "container id"
-        self.app.copy_to_clipboard(strip_controls(value))
-        self.app.notify(f"Copied {what} ({len(value)} characters)", markup=False)
+        copy_and_report(self, value, what)
 
 
 def _inspect_view() -> type[InspectView]:
