@@ -131,12 +131,13 @@ async def test_network_create_connect_disconnect_remove(
 ) -> None:
     name = f"dtui-test-net-{support.SESSION_ID}"
     labels = {support.TEST_LABEL: support.SESSION_ID}
-    created = await engine.networks.create(name, labels=labels, subnets=[("10.231.7.0/24", "10.231.7.1")])
+    subnet, gateway = support.free_subnet("10.231")
+    created = await engine.networks.create(name, labels=labels, subnets=[(subnet, gateway)])
     container = make_container(["sleep", "60"])
     await engine.networks.connect(created.id, container)
     network = await engine.networks.inspect(name)
     assert [endpoint.container_id for endpoint in network.containers] == [container]
-    assert network.subnets[0].subnet == "10.231.7.0/24" and network.subnets[0].gateway == "10.231.7.1"
+    assert network.subnets[0].subnet == subnet and network.subnets[0].gateway == gateway
     with pytest.raises(EngineError, match="active endpoints|network is being used"):  # Docker's, Podman's
         await engine.networks.remove(name)
     await engine.networks.disconnect(name, container)

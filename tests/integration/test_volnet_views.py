@@ -81,13 +81,14 @@ async def test_network_connect_disconnect_from_the_view_and_from_elsewhere_then_
     engine: EngineClient, engine_host: str, make_container: Callable[..., str]
 ) -> None:
     name = f"dtui-test-nview-{support.SESSION_ID}"
-    created = await engine.networks.create(name, labels=OURS, subnets=[("10.231.9.0/24", "10.231.9.1")])
+    subnet, gateway = support.free_subnet("10.232")
+    created = await engine.networks.create(name, labels=OURS, subnets=[(subnet, gateway)])
     container = make_container(["sleep", "60"], name=f"nuser-{support.SESSION_ID}")
     app = DtuiApp(endpoint=parse_host(engine_host))
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, "N", name)
         assert isinstance(app.screen, NetworksScreen)
-        await wait_until(pilot, lambda: _cell(app, engine_host, created.id, "subnet") == "10.231.9.0/24 via 10.231.9.1")
+        await wait_until(pilot, lambda: _cell(app, engine_host, created.id, "subnet") == f"{subnet} via {gateway}")
         assert _cell(app, engine_host, created.id, "attached") == NO_VALUE
         await pilot.press("C")  # pick the container by typing its name
         await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))

@@ -66,6 +66,20 @@ START_LOCK = Path("/tmp/dtui-engine-start.lock")
 """Private engines of every test process here start one at a time (dockerds share docker0)."""
 
 
+def free_subnet(prefix: str) -> tuple[str, str]:
+    """A random ``<prefix>.N.0/24`` and its ``.1`` gateway that no host interface uses yet.
+
+    Random, not fixed: the Docker and Podman runs go side by side on one host, and Podman
+    refuses a subnet that any bridge (another daemon's test network included) already holds.
+    """
+    taken = subprocess.run(["ip", "-o", "-4", "addr", "show"], capture_output=True, text=True).stdout
+    free = [n for n in range(1, 255) if f" {prefix}.{n}." not in taken]
+    if not free:
+        raise EngineUnavailable(f"no free {prefix}.x.0/24 subnet on this host")
+    third = random.choice(free)
+    return f"{prefix}.{third}.0/24", f"{prefix}.{third}.1"
+
+
 @dataclass
 class PrivateEngine:
     """An engine process with its own socket and directories under ``root``, started for tests.
@@ -155,11 +169,8 @@ class PrivateDaemon(PrivateEngine):
     def _prepare(self) -> None:
         if Path("/sys/class/net", self.bridge).exists():
             return  # started again on the same root: same bridge, same subnet
-        taken = subprocess.run(["ip", "-o", "-4", "addr", "show"], capture_output=True, text=True).stdout
-        free = [n for n in range(1, 255) if f" 10.233.{n}." not in taken]
-        if not free:
-            raise EngineUnavailable("no free 10.233.x.0/24 subnet for a private dockerd's bridge")
-        address = f"10.233.{random.choice(free)}.1/24"
+        subnet, gateway = free_subnet("10.233")
+        address = gateway + "/" + subnet.rsplit("/", 1)[1]
         for command in (["link", "add", "name", self.bridge, "type", "bridge"],
                         ["addr", "add", address, "dev", self.bridge], ["link", "set", self.bridge, "up"]):
             done = subprocess.run(["ip", *command], capture_output=True, text=True)
